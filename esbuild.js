@@ -1,0 +1,71 @@
+// Builds the extension bundle (node, CommonJS) and the webview bundles (browser).
+// `--production` minifies; `--watch` rebuilds on change. Source maps always.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints esbuild's problems in a form VS Code's problem matcher understands. */
+const problemReporter = {
+  name: 'problem-reporter',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        process.stderr.write(`✘ [ERROR] ${text}\n`);
+        if (location) process.stderr.write(`    ${location.file}:${location.line}:${location.column}:\n`);
+      }
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: [problemReporter],
+};
+
+const webviewEntries = fs.existsSync('webview')
+  ? fs.readdirSync('webview').filter((f) => /^[a-zA-Z]+\.ts$/.test(f) && !f.endsWith('.d.ts'))
+  : [];
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    define: { 'process.env.SWITCHBOARD_BUILD': JSON.stringify(production ? 'production' : 'development') },
+  },
+  ...webviewEntries.map((file) => ({
+    ...common,
+    entryPoints: [path.join('webview', file)],
+    outfile: path.join('dist', 'webview', file.replace(/\.ts$/, '.js')),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.css': 'text' },
+  })),
+];
+
+async function main() {
+  if (watch) {
+    const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    process.stdout.write('[watch] build started\n');
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e?.stack ?? e) + '\n');
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+// One real VS Code (code-server) with Switchboard installed from its VSIX, driven through a headless
+// chromium as a person would. Screenshots go to artifacts/e2e/ (git-ignored).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { makeProfile, installExtensions, startCodeServer, launchBrowser, workbenchUrl, removeProfile, ROOT } from '../harness/codeServer.mjs';
+import { buildSwitchboardVsix, freshWorkspace } from '../harness/build.mjs';
+
+export const ARTIFACTS = path.join(ROOT, 'artifacts', 'e2e');
+
+export interface SessionOptions {
+  settings?: Record<string, unknown>;
+  env?: Record<string, string>;
+  colorScheme?: 'dark' | 'light';
+}
+
+let cachedVsix: string | undefined;
+
+export class VsCodeSession {
+  page!: Page;
+  workspace!: string;
+  private context!: BrowserContext;
+  private dirs!: ReturnType<typeof makeProfile>;
+  private server!: Awaited<ReturnType<typeof startCodeServer>>;
+
+  static async start(options: SessionOptions = {}): Promise<VsCodeSession> {
+    const s = new VsCodeSession();
+    cachedVsix ??= buildSwitchboardVsix();
+    s.dirs = makeProfile({ settings: options.settings ?? {}, prefix: 'sb-e2e-' });
+    s.workspace = freshWorkspace(path.join(s.dirs.base, 'workspace'));
+    installExtensions(s.dirs, [cachedVsix]);
+    s.server = await startCodeServer(s.dirs, { env: options.env ?? {} });
+    const browser = await launchBrowser(s.dirs, { colorScheme: options.colorScheme ?? 'dark' });
+    s.context = browser.context;
+    s.page = browser.page;
+    await s.page.goto(workbenchUrl(s.server, s.workspace));
+    await s.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await s.page.locator('.statusbar').waitFor({ timeout: 60_000 });
+    return s;
+  }
+
+  get userDataDir(): string {
+    return this.dirs.userData;
+  }
+
+  async stop(): Promise<void> {
+    await this.context?.close().catch(() => undefined);
+    await this.server?.stop();
+    if (this.dirs) removeProfile(this.dirs);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const file = path.join(ARTIFACTS, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Opens the command palette and types; returns the visible entries' labels. */
+  async paletteEntries(query: string): Promise<string[]> {
+    await this.openPalette(query);
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    const labels = await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).getAttribute('aria-label') ?? e.textContent ?? ''));
+    return labels;
+  }
+
+  async openPalette(query: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('input.input');
+    if (await widget.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: 15_000 });
+    }
+    await this.page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${query}`);
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.openPalette(title);
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  async openFile(relative: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relative);
+    await this.page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tab[data-resource-name="${path.basename(relative)}"]`).waitFor({ timeout: 15_000 });
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** The inner frame of a webview whose outer iframe title or view matches; polls until its #root has content. */
+  async webviewFrame(match: (f: Frame) => Promise<boolean>, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const f of this.page.frames()) {
+        try {
+          if (await match(f)) return f;
+        } catch {
+          // frame detached while probing
+        }
+      }
+      if (Date.now() > deadline) throw new Error('webview frame did not appear');
+      await this.page.waitForTimeout(100);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export function buildSwitchboardVsix(): string;
+export function buildRunnerVsix(): string;
+export function buildIntegrationSuite(): string;
+export function freshWorkspace(dest: string): string;
