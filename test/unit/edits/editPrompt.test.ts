@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import {
+  CHARS_PER_TOKEN,
+  MIN_USEFUL_TOKENS,
+  PromptTooLargeError,
+  assembleContext,
+  buildEditSelectionPrompt,
+  buildRefactorPrompt,
+  estimateTokens,
+  extractReplacementCode,
+  fenceFor,
+} from '../../../src/core/edits/editPrompt';
+import { parseAndApplySearchReplace, SEARCH_REPLACE_INSTRUCTIONS } from '../../../src/core/edits/searchReplace';
+
+function numberedLines(prefix: string, count: number): string {
+  return Array.from({ length: count }, (_, i) => `${prefix} line ${i + 1}`).join('\n') + '\n';
+}
+
+describe('token estimate', () => {
+  it('is characters / 3.5, rounded up', () => {
+    assert.equal(CHARS_PER_TOKEN, 3.5);
+    assert.equal(estimateTokens(''), 0);
+    assert.equal(estimateTokens('x'.repeat(7)), 2);
+    assert.equal(estimateTokens('x'.repeat(8)), 3);
+    assert.equal(estimateTokens('x'.repeat(3500)), 1000);
+  });
+});
+
+describe('context assembly under a token budget', () => {
+  it('includes everything that fits, in order', () => {
+    const got = assembleContext(
+      [
+        { label: 'a', text: 'aaaa\n', keep: 'start' },
+        { label: 'b', text: 'bbbb\n', keep: 'start', overheadTokens: 5 },
+      ],
+      100,
+    );
+    assert.deepEqual(got.pieces.map((p) => [p.label, p.omittedLines]), [['a', 0], ['b', 0]]);
+    assert.equal(got.usedTokens, estimateTokens('aaaa\n') + estimateTokens('bbbb\n') + 5);
+    assert.deepEqual(got.notes, []);
+  });
+
+  it('truncates the first piece that does not fit, keeping the requested end, and notes it', () => {
+    const text = numberedLines('x', 200); // "x line 1\n" … about 10 characters a line
+    const budget = 120;
+    const head = assembleContext([{ label: 'big.ts', text, keep: 'start' }], budget);
+    const piece = head.pieces[0];
+    assert.ok(piece.omittedLines > 0 && piece.omittedLines < 200);
+    assert.ok(piece.text.startsWith('x line 1\n'));
+    assert.ok(estimateTokens(piece.text) <= budget);
+    const kept = 200 - piece.omittedLines;
+    assert.ok(piece.text.endsWith(`x line ${kept}\n`));
+    // One more line would not have fitted: the cut is as late as the budget allows.
+    assert.ok(estimateTokens(text.split('\n').slice(0, kept + 1).join('\n') + '\n') > budget);
+    assert.deepEqual(head.notes, [`big.ts: showing the first ${kept} of 200 lines to stay within the prompt budget.`]);
+
+    const tail = assembleContext([{ label: 'before', text, keep: 'end' }], budget);
+    assert.ok(tail.pieces[0].text.endsWith('x line 200\n'));
+    assert.match(tail.notes[0], /showing the last \d+ of 200 lines/);
+  });
+
+  it('leaves out lower-priority pieces once the budget is spent, and never exceeds it', () => {
+    const candidates = [
+      { label: 'first', text: numberedLines('a', 30), keep: 'start' as const, overheadTokens: 10 },
+      { label: 'second', text: numberedLines('b', 300), keep: 'start' as const, overheadTokens: 10 },
+      { label: 'third', text: numberedLines('c', 30), keep: 'start' as const, overheadTokens: 10 },
+    ];
+    const budget = 300;
+    const got = assembleContext(candidates, budget);
+    assert.deepEqual(got.pieces.map((p) => p.label), ['first', 'second']);
+    assert.equal(got.pieces[0].omittedLines, 0);
+    assert.ok(got.pieces[1].omittedLines > 0);
+    assert.deepEqual(got.omitted, ['third']);
+    assert.match(got.notes[1], /^third: left out \(about \d+ tokens\)/);
+    assert.ok(got.usedTokens <= budget);
+    assert.equal(got.usedTokens, got.pieces.reduce((s, p) => s + p.tokens, 0));
+  });
+
+  it('does not truncate an all-or-nothing piece, nor keep a uselessly small slice', () => {
+    const whole = assembleContext([{ label: 'w', text: numberedLines('w', 100), keep: 'none' }], 50);
+    assert.deepEqual(whole.omitted, ['w']);
+    const tiny = assembleContext([{ label: 't', text: numberedLines('t', 100), keep: 'start' }], MIN_USEFUL_TOKENS - 1);
+    assert.deepEqual(tiny.omitted, ['t']);
+  });
+});
+
+describe('edit selection prompt', () => {
+  const before = numberedLines('before', 400);
+  const after = numberedLines('after', 400);
+  const selection = '  const total = items.reduce((s, i) => s + i.price, 0);\n';
+
+  it('includes the instruction, the whole selection and the nearest context within the budget', () => {
+    const budget = 1200;
+    const prompt = buildEditSelectionPrompt({ instruction: 'use a for loop', path: 'src/cart.ts', languageId: 'typescript', before, selection, after, maxPromptTokens: budget });
+    assert.equal(prompt.messages.length, 2);
+    assert.equal(prompt.messages[0].role, 'system');
+    assert.match(prompt.messages[0].content, /only the code that replaces the selected code/);
+    const user = prompt.messages[1].content;
+    assert.ok(user.includes('Instruction: use a for loop'));
+    assert.ok(user.includes(selection));
+    assert.ok(user.includes('src/cart.ts'));
+    assert.ok(user.includes('before line 400\n'), 'the line just above the selection');
+    assert.ok(user.includes('after line 1\n'), 'the line just below the selection');
+    assert.ok(!user.includes('before line 1\n'), 'the far top is cut');
+    assert.ok(!user.includes('after line 400\n'), 'the far bottom is cut');
+    assert.match(user, /the \d+ lines above these are not shown/);
+    assert.equal(prompt.notes.length, 2);
+    assert.ok(prompt.estimatedTokens <= budget, `${prompt.estimatedTokens} <= ${budget}`);
+    assert.ok(prompt.estimatedTokens > budget * 0.8, 'the budget is used, not wasted');
+    assert.ok(user.indexOf('before line 400') < user.indexOf(selection) && user.indexOf(selection) < user.indexOf('after line 1\n'));
+  });
+
+  it('shows the whole file without notes when it fits', () => {
+    const prompt = buildEditSelectionPrompt({ instruction: 'x', path: 'a.py', languageId: 'python', before: 'import os\n', selection: 'print(1)\n', after: 'print(2)\n', maxPromptTokens: 4000 });
+    assert.deepEqual(prompt.notes, []);
+    assert.ok(prompt.messages[1].content.includes('import os') && prompt.messages[1].content.includes('print(2)'));
+  });
+
+  it('gives the code below the selection a share even when the code above is huge', () => {
+    const prompt = buildEditSelectionPrompt({ instruction: 'x', path: 'a.ts', languageId: 'typescript', before: numberedLines('before', 5000), selection: 'x\n', after: numberedLines('after', 5000), maxPromptTokens: 2000 });
+    assert.ok(prompt.messages[1].content.includes('after line 1\n'));
+    assert.ok(prompt.estimatedTokens <= 2000);
+  });
+
+  it('uses a longer fence when the selection contains one', () => {
+    const md = 'Example:\n```js\nrun();\n```\n';
+    assert.equal(fenceFor(md), '````');
+    const prompt = buildEditSelectionPrompt({ instruction: 'x', path: 'README.md', languageId: 'markdown', before: '', selection: md, after: '', maxPromptTokens: 4000 });
+    assert.ok(prompt.messages[1].content.includes(`\`\`\`\`markdown\n${md}\`\`\`\``));
+  });
+
+  it('throws a clear error when the selection alone is over budget', () => {
+    assert.throws(
+      () => buildEditSelectionPrompt({ instruction: 'x', path: 'a.ts', languageId: 'typescript', before: '', selection: 'y'.repeat(10_000), after: '', maxPromptTokens: 1000 }),
+      (error: unknown) => error instanceof PromptTooLargeError && error.budgetTokens === 1000 && error.neededTokens > 2857 && /Select less/.test(error.message),
+    );
+  });
+});
+
+describe('extracting the replacement code', () => {
+  it('takes the fenced block out of prose', () => {
+    const answer = 'Sure! Here is the updated code:\n\n```typescript\nlet total = 0;\nfor (const i of items) total += i.price;\n```\n\nThis avoids reduce.';
+    assert.equal(extractReplacementCode(answer), 'let total = 0;\nfor (const i of items) total += i.price;');
+  });
+
+  it('takes the longest block when there are several', () => {
+    const answer = 'Change `a`:\n```ts\nx\n```\nto:\n```ts\nlonger();\nlines();\n```\n';
+    assert.equal(extractReplacementCode(answer), 'longer();\nlines();');
+  });
+
+  it('uses a bare answer as is, without surrounding blank lines', () => {
+    assert.equal(extractReplacementCode('\n\n  return 1;\n\n'), '  return 1;');
+  });
+
+  it('takes what there is of a fence the stream cut off', () => {
+    assert.equal(extractReplacementCode('```py\ndef f():\n    return 1'), 'def f():\n    return 1');
+  });
+
+  it('gives the code the selection’s trailing line break, CRLF endings and indentation', () => {
+    assert.equal(extractReplacementCode('```\nfoo()\n```', 'bar()\n'), 'foo()\n');
+    assert.equal(extractReplacementCode('foo()\n\n', 'bar()'), 'foo()');
+    assert.equal(extractReplacementCode('```\na()\nb()\n```', 'x()\r\ny()\r\n'), 'a()\r\nb()\r\n');
+    assert.equal(extractReplacementCode('```\nif (a) {\n  b();\n}\n```', '    old();\n    older();\n'), '    if (a) {\n      b();\n    }\n');
+    assert.equal(extractReplacementCode('```\n    kept();\n```', '    old();\n'), '    kept();\n', 'already indented: unchanged');
+    // A selection that starts mid-line has no indentation on its first line: leave the code alone.
+    assert.equal(extractReplacementCode('```\nfoo(1)\n```', 'foo(0)'), 'foo(1)');
+  });
+
+  it('keeps fences that belong to a markdown selection, unwrapping only an outer fence', () => {
+    const selection = 'Run:\n```sh\nnpm test\n```\n';
+    const bare = 'Run this:\n```sh\nnpm run test\n```\n';
+    assert.equal(extractReplacementCode(bare, selection), bare);
+    const wrapped = '````markdown\nRun this:\n```sh\nnpm run test\n```\n````';
+    assert.equal(extractReplacementCode(wrapped, selection), bare);
+  });
+});
+
+describe('refactor prompt', () => {
+  const a = { path: 'src/a.ts', text: "import { b } from './b';\nexport const a = () => b();\n", languageId: 'typescript' };
+  const b = { path: 'src/b.ts', text: 'export function b(): number {\n  return 1;\n}\n', languageId: 'typescript' };
+  const big = { path: 'src/big.ts', text: numberedLines('big', 3000), languageId: 'typescript' };
+  const types = { path: 'src/types.ts', text: numberedLines('type', 50), languageId: 'typescript' };
+
+  it('has the search/replace instructions and the files in priority order', () => {
+    const prompt = buildRefactorPrompt({
+      instruction: 'rename b to computeB',
+      selection: { path: 'src/b.ts', text: 'export function b(): number {', startLine: 1, endLine: 1, languageId: 'typescript' },
+      pickedFiles: [a, b],
+      referencedFiles: [types, b],
+      maxPromptTokens: 8000,
+    });
+    assert.ok(prompt.messages[0].content.includes(SEARCH_REPLACE_INSTRUCTIONS));
+    const user = prompt.messages[1].content;
+    assert.ok(user.startsWith('Instruction: rename b to computeB'));
+    assert.match(user, /Selected code in src\/b\.ts \(lines 1–1\)/);
+    const order = ['\nsrc/b.ts\n```typescript', '\nsrc/a.ts\n```typescript', '\nsrc/types.ts\n```typescript'].map((marker) => user.indexOf(marker));
+    assert.ok(order.every((i) => i > 0), `all files present: ${order.join(', ')}`);
+    assert.ok(order[0] < order[1] && order[1] < order[2], 'selection file, then picked, then referenced');
+    assert.equal(user.split('\nsrc/b.ts\n').length - 1, 1, 'a file listed twice is shown once');
+    assert.deepEqual(prompt.includedFiles, ['src/b.ts', 'src/a.ts', 'src/types.ts']);
+    assert.deepEqual([prompt.truncatedFiles, prompt.omittedFiles, prompt.notes], [[], [], []]);
+  });
+
+  it('truncates and leaves out files to stay under the budget, and says so to the model and the user', () => {
+    const budget = 3000;
+    const prompt = buildRefactorPrompt({ instruction: 'tidy', pickedFiles: [a, big], referencedFiles: [types], maxPromptTokens: budget });
+    assert.deepEqual(prompt.includedFiles, ['src/a.ts']);
+    assert.deepEqual(prompt.truncatedFiles, ['src/big.ts']);
+    assert.deepEqual(prompt.omittedFiles, ['src/types.ts']);
+    const user = prompt.messages[1].content;
+    assert.match(user, /\(only the first \d+ of 3000 lines are shown; do not edit the rest\)/);
+    assert.ok(user.includes('Not shown to save space (do not edit them): src/types.ts.'));
+    assert.equal(prompt.notes.length, 2);
+    assert.ok(prompt.estimatedTokens <= budget, `${prompt.estimatedTokens} <= ${budget}`);
+  });
+
+  it('round-trips: an answer quoting the shown file applies to it', () => {
+    const prompt = buildRefactorPrompt({ instruction: 'return 2', pickedFiles: [b], referencedFiles: [], maxPromptTokens: 4000 });
+    assert.ok(prompt.messages[1].content.includes(b.text));
+    const answer = 'Done.\n\nsrc/b.ts\n```typescript\n<<<<<<< SEARCH\n  return 1;\n=======\n  return 2;\n>>>>>>> REPLACE\n```\n';
+    const result = parseAndApplySearchReplace(answer, new Map([[b.path, b.text]]));
+    assert.ok(result.ok);
+    assert.equal(result.files[0].newText, b.text.replace('return 1', 'return 2'));
+  });
+
+  it('throws when the instruction and selection alone are over budget', () => {
+    assert.throws(
+      () => buildRefactorPrompt({ instruction: 'x', selection: { path: 'a', text: 'z'.repeat(20_000), startLine: 1, endLine: 1 }, pickedFiles: [], referencedFiles: [], maxPromptTokens: 2000 }),
+      PromptTooLargeError,
+    );
+  });
+});
