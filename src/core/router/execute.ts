@@ -1,0 +1,239 @@
+// Runs a decision: streams from the chosen model and, on a retriable failure before any text
+// reached the caller, moves down the fallback chain, recording each hop. Once text has been
+// shown a failure is surfaced, never retried (the answer would restart mid-sentence). Abort is
+// silent: the stream ends with `aborted: true`.
+import type { Clock } from '../ports';
+import { systemClock } from '../ports';
+import type { FinalRecord, Message, ModelRef } from '../types';
+import type { ModelProvider, ProviderErrorKind } from '../providers/provider';
+import { ProviderError, isProviderError } from '../providers/provider';
+import type { HealthRecorder } from './health';
+import type { Decision } from './route';
+
+/** The request without a model: runRouted fills in each candidate's provider model id. */
+export type RoutedCall =
+  | { kind: 'chat'; messages: Message[]; maxTokens?: number; temperature?: number; stop?: string[] }
+  | { kind: 'fim'; prefix: string; suffix: string; rawPrompt?: string; stop?: string[]; maxTokens?: number; temperature?: number };
+
+export type HopKind = ProviderErrorKind | 'coolingDown' | 'unavailable';
+
+export interface Hop {
+  /** Model id that failed. */
+  from: string;
+  /** Model id tried next; null when none was left. */
+  to: string | null;
+  kind: HopKind;
+  /** The failure's own message (already free of secrets: providers redact). */
+  message: string;
+  /** For the UI: `claude-sonnet-5-5 overloaded → gpt-6.1-sol`. */
+  text: string;
+  retryAfterMs?: number;
+}
+
+export interface RunResult {
+  /** The model that answered (on abort: the one that was streaming). */
+  model: ModelRef;
+  /** The provider's final record; null when aborted before one arrived. */
+  final: FinalRecord | null;
+  hops: Hop[];
+  aborted: boolean;
+  /** Milliseconds from the call to the first text the caller received, across hops; null if none. */
+  ttftMs: number | null;
+  totalMs: number;
+}
+
+export type RoutedChunk = { type: 'text'; text: string } | { type: 'hop'; hop: Hop } | { type: 'done'; result: RunResult };
+
+/** Every candidate failed, or a failure came after output had started. */
+export class RoutedRunError extends Error {
+  readonly hops: Hop[];
+  readonly outputStarted: boolean;
+  /** The model whose failure ended the run (null when no candidate could even be tried). */
+  readonly model: ModelRef | null;
+  readonly kind: HopKind | 'noCandidate' | 'internal';
+
+  constructor(init: { message: string; hops: Hop[]; outputStarted: boolean; model: ModelRef | null; kind: RoutedRunError['kind']; cause?: unknown }) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'RoutedRunError';
+    this.hops = init.hops;
+    this.outputStarted = init.outputStarted;
+    this.model = init.model;
+    this.kind = init.kind;
+  }
+}
+
+export interface RunHooks {
+  health?: HealthRecorder;
+  /** Called as each hop happens (also yielded as a `hop` chunk). */
+  onHop?(hop: Hop): void;
+  clock?: Pick<Clock, 'monotonic'>;
+}
+
+export function runRouted(
+  decision: Pick<Decision, 'chosen' | 'fallbacks' | 'task' | 'explanation'>,
+  providerFor: (model: ModelRef) => ModelProvider | undefined,
+  request: RoutedCall | ((model: ModelRef) => RoutedCall),
+  signal: AbortSignal,
+  hooks: RunHooks = {},
+): AsyncGenerator<RoutedChunk, void, undefined> {
+  return run(decision, providerFor, request, signal, hooks);
+}
+
+async function* run(
+  decision: Pick<Decision, 'chosen' | 'fallbacks' | 'task' | 'explanation'>,
+  providerFor: (model: ModelRef) => ModelProvider | undefined,
+  request: RoutedCall | ((model: ModelRef) => RoutedCall),
+  signal: AbortSignal,
+  hooks: RunHooks,
+): AsyncGenerator<RoutedChunk, void, undefined> {
+  const clock = hooks.clock ?? systemClock;
+  const startedAt = clock.monotonic();
+  const chain = decision.chosen === null ? [] : [decision.chosen, ...decision.fallbacks];
+  if (chain.length === 0) {
+    throw new RoutedRunError({ message: decision.explanation, hops: [], outputStarted: false, model: null, kind: 'noCandidate' });
+  }
+  const hops: Hop[] = [];
+  let firstTextAt: number | null = null;
+  const result = (model: ModelRef, final: FinalRecord | null, aborted: boolean): RoutedChunk => ({
+    type: 'done',
+    result: { model, final, hops, aborted, ttftMs: firstTextAt === null ? null : firstTextAt - startedAt, totalMs: clock.monotonic() - startedAt },
+  });
+
+  for (let i = 0; i < chain.length; i++) {
+    const model = chain[i];
+    const next = chain[i + 1] ?? null;
+    if (signal.aborted) {
+      yield result(model, null, true);
+      return;
+    }
+    if (hooks.health && !hooks.health.beginAttempt(model.id)) {
+      yield hop(hops, hooks, model, next, 'coolingDown', `${model.id} is cooling down after recent failures`);
+      continue;
+    }
+    let provider: ModelProvider | undefined;
+    try {
+      provider = providerFor(model);
+    } catch (e) {
+      if (!isProviderError(e)) throw e;
+      hooks.health?.recordFailure(model.id, e);
+      if (!e.retriable) throw failure(e, hops, false, model);
+      yield hop(hops, hooks, model, next, e.kind, e.message, e.retryAfterMs);
+      continue;
+    }
+    if (provider === undefined) {
+      hooks.health?.recordAbandoned(model.id);
+      yield hop(hops, hooks, model, next, 'unavailable', `no ${model.provider} provider is available for ${model.id}`);
+      continue;
+    }
+
+    const call = typeof request === 'function' ? request(model) : request;
+    let outputStarted = false;
+    let settled = false;
+    let final: FinalRecord | null = null;
+    try {
+      const stream =
+        call.kind === 'chat'
+          ? provider.streamChat({ model: model.model, messages: call.messages, maxTokens: call.maxTokens, temperature: call.temperature, stop: call.stop }, signal)
+          : provider.streamFim(
+              { model: model.model, prefix: call.prefix, suffix: call.suffix, rawPrompt: call.rawPrompt, stop: call.stop, maxTokens: call.maxTokens, temperature: call.temperature },
+              signal,
+            );
+      for await (const chunk of stream) {
+        if (chunk.type === 'text') {
+          if (chunk.text.length === 0) continue;
+          if (!outputStarted) {
+            outputStarted = true;
+            firstTextAt ??= clock.monotonic();
+          }
+          yield chunk;
+        } else if (chunk.type === 'done') {
+          final = chunk.final;
+        }
+      }
+      if (signal.aborted || final?.stopReason === 'aborted') {
+        settled = true;
+        hooks.health?.recordAbandoned(model.id);
+        yield result(model, final, true);
+        return;
+      }
+      if (final === null) {
+        throw new ProviderError({ kind: 'badResponse', provider: model.provider, model: model.model, message: `${model.id}'s stream ended without a final record` });
+      }
+      settled = true;
+      hooks.health?.recordSuccess(model.id, decision.task, { ttftMs: final.ttftMs, totalMs: final.totalMs });
+      yield result(model, final, false);
+      return;
+    } catch (e) {
+      if (settled) throw e;
+      settled = true;
+      if (signal.aborted) {
+        hooks.health?.recordAbandoned(model.id);
+        yield result(model, final, true);
+        return;
+      }
+      if (!isProviderError(e)) {
+        hooks.health?.recordAbandoned(model.id);
+        throw new RoutedRunError({ message: `${model.id} failed unexpectedly: ${errorMessage(e)}`, hops, outputStarted, model, kind: 'internal', cause: e });
+      }
+      hooks.health?.recordFailure(model.id, e);
+      if (outputStarted || !e.retriable) throw failure(e, hops, outputStarted, model);
+      yield hop(hops, hooks, model, next, e.kind, e.message, e.retryAfterMs);
+    } finally {
+      // The consumer stopped reading mid-stream: neither a success nor a failure.
+      if (!settled) hooks.health?.recordAbandoned(model.id);
+    }
+  }
+  const last = hops[hops.length - 1];
+  throw new RoutedRunError({
+    message: `every model failed: ${hops.map((h) => h.text).join('; ')}`,
+    hops,
+    outputStarted: false,
+    model: chain[chain.length - 1],
+    kind: last?.kind ?? 'noCandidate',
+  });
+}
+
+function hop(hops: Hop[], hooks: RunHooks, from: ModelRef, to: ModelRef | null, kind: HopKind, message: string, retryAfterMs?: number): RoutedChunk {
+  const h: Hop = { from: from.id, to: to?.id ?? null, kind, message, text: `${from.id} ${hopPhrase(kind)} → ${to?.id ?? 'no fallback left'}` };
+  if (retryAfterMs !== undefined) h.retryAfterMs = retryAfterMs;
+  hops.push(h);
+  hooks.onHop?.(h);
+  return { type: 'hop', hop: h };
+}
+
+function failure(e: ProviderError, hops: Hop[], outputStarted: boolean, model: ModelRef): RoutedRunError {
+  const where = outputStarted ? ' after the answer had started' : '';
+  const tried = hops.length > 0 ? ` (after ${hops.map((h) => h.text).join('; ')})` : '';
+  return new RoutedRunError({ message: `${model.id} ${hopPhrase(e.kind)}${where}: ${e.message}${tried}`, hops, outputStarted, model, kind: e.kind, cause: e });
+}
+
+export function hopPhrase(kind: HopKind): string {
+  switch (kind) {
+    case 'rateLimit':
+      return 'rate-limited';
+    case 'overloaded':
+      return 'overloaded';
+    case 'server':
+      return 'server error';
+    case 'network':
+      return 'unreachable';
+    case 'timeout':
+      return 'timed out';
+    case 'auth':
+      return 'rejected the API key';
+    case 'notFound':
+      return 'model not found';
+    case 'contextTooLong':
+      return 'prompt too long';
+    case 'badResponse':
+      return 'sent a malformed response';
+    case 'coolingDown':
+      return 'cooling down';
+    case 'unavailable':
+      return 'not available';
+  }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
