@@ -30,7 +30,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
 <title>${title}</title>
 </head>
 <body>
-<div id="root" role="application" aria-label="${title}"></div>
+<div id="root"></div>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
