@@ -44,6 +44,15 @@ const builds = [
     external: ['vscode'],
     define: { 'process.env.SWITCHBOARD_BUILD': JSON.stringify(production ? 'production' : 'development') },
   },
+  {
+    // The provider SDKs, loaded by the extension on the first model request (keeps activation light).
+    ...common,
+    entryPoints: ['src/core/providers/createProvider.ts'],
+    outfile: 'dist/providers.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   ...webviewEntries.map((file) => ({
     ...common,
     entryPoints: [path.join('webview', file)],

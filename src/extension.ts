@@ -1,15 +1,24 @@
-// Entry point: builds the host ports and the adapters; every registration goes into context.subscriptions.
-import * as vscode from 'vscode';
+// Entry point: builds the host ports, the core services and the adapters; every registration
+// goes into context.subscriptions.
+import type * as vscode from 'vscode';
 import { createLog } from './vscode/log';
+import { createServices } from './vscode/services';
 import { registerFoundation } from './vscode/foundation';
-import { ChatViewProvider } from './vscode/chatView';
+import { registerChat } from './vscode/chatView';
+import { registerEditCommands } from './vscode/editCommands';
+import { registerRouterPanel } from './vscode/routerPanel';
+import { registerInlineCompletions } from './vscode/inlineCompletions';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const { channel, logger } = createLog();
   context.subscriptions.push(channel);
-  registerFoundation(context, logger, channel);
-  context.subscriptions.push(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, new ChatViewProvider(context.extensionUri)));
+  const services = createServices(context, logger, channel);
+  registerFoundation(services);
+  registerChat(services);
+  registerEditCommands(services);
+  registerRouterPanel(services);
+  registerInlineCompletions(services);
   logger.info(`Switchboard ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 

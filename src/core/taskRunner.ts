@@ -5,7 +5,7 @@ import type { SettingsSnapshot } from './settings';
 import { modelEndpoint } from './settings';
 import type { ModelRef, TaskKind } from './types';
 import type { ModelProvider } from './providers/provider';
-import { createProvider } from './providers/createProvider';
+import type { createProvider } from './providers/createProvider';
 import type { Decision, RouteRequest } from './router/route';
 import { routeRequest } from './router/route';
 import type { Hop, RoutedCall, RunResult } from './router/execute';
@@ -40,10 +40,15 @@ export type TaskEvent =
   | { type: 'done'; result: RunResult; record: DecisionRecord; budgetSignals: BudgetSignal[] }
   | { type: 'failed'; error: Error; record: DecisionRecord; needsKeyFor?: ModelRef['provider']; budgetSignals: BudgetSignal[] };
 
+/** Injected so the host can load the SDKs lazily, on the first request rather than at activation. */
+export type ProviderFactory = typeof createProvider;
+
 export interface TaskRunnerDeps {
   ports: Ports;
+  createProvider: ProviderFactory;
   health: ModelHealth;
-  ledger: Ledger | undefined;
+  /** Opened in the background at activation; undefined when it could not be opened. */
+  ledger: Promise<Ledger | undefined>;
   budget: BudgetGuard;
   /** Called with every record appended to the ledger (status bar, router panel). */
   onRecord?(record: DecisionRecord): void;
@@ -52,14 +57,17 @@ export interface TaskRunnerDeps {
 /** Providers are cheap but not free to build: keep one per model definition and endpoint. */
 export class ProviderCache {
   private readonly cache = new Map<string, ModelProvider>();
-  constructor(private readonly ports: Ports) {}
+  constructor(
+    private readonly ports: Ports,
+    private readonly create: ProviderFactory,
+  ) {}
 
   get(model: ModelRef, settings: SettingsSnapshot): ModelProvider {
     const endpoint = modelEndpoint(model, settings.endpoints) ?? '';
     const key = `${model.provider}\u0000${endpoint}\u0000${settings.completion.keepAlive}`;
     let provider = this.cache.get(key);
     if (!provider) {
-      provider = createProvider({ ...model, baseUrl: endpoint || model.baseUrl }, this.ports, { ollamaKeepAlive: settings.completion.keepAlive });
+      provider = this.create({ ...model, baseUrl: endpoint || model.baseUrl }, this.ports, { ollamaKeepAlive: settings.completion.keepAlive });
       this.cache.set(key, provider);
     }
     return provider;
@@ -70,14 +78,15 @@ export class TaskRunner {
   private readonly providers: ProviderCache;
 
   constructor(private readonly deps: TaskRunnerDeps) {
-    this.providers = new ProviderCache(deps.ports);
+    this.providers = new ProviderCache(deps.ports, deps.createProvider);
   }
 
   /** Routes without running: what the panel shows as "would go to". */
   async decide(request: TaskRequest, settings: SettingsSnapshot): Promise<Decision> {
     const { deps } = this;
     const now = deps.ports.clock.now();
-    const spend = deps.ledger ? await deps.ledger.spend(now, request.workspace ?? undefined).catch(() => NO_SPEND) : NO_SPEND;
+    const ledger = await deps.ledger;
+    const spend = ledger ? await ledger.spend(now, request.workspace ?? undefined).catch(() => NO_SPEND) : NO_SPEND;
     const budget = deps.budget.constraints(settings.budget, spend);
     const routeSettings = request.pinnedModelId ? pinned(settings, request.task, request.pinnedModelId) : settings;
     const routeReq: RouteRequest = {
@@ -133,7 +142,7 @@ export class TaskRunner {
 
   async append(record: DecisionRecord): Promise<void> {
     try {
-      await this.deps.ledger?.append(record);
+      await (await this.deps.ledger)?.append(record);
     } catch (e) {
       this.deps.ports.logger.warn(`ledger: could not record decision ${record.id}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -141,9 +150,10 @@ export class TaskRunner {
   }
 
   private async budgetSignals(settings: SettingsSnapshot, workspace: string | null): Promise<BudgetSignal[]> {
-    if (!this.deps.ledger) return [];
+    const ledger = await this.deps.ledger;
+    if (!ledger) return [];
     const now = this.deps.ports.clock.now();
-    const spend = await this.deps.ledger.spend(now, workspace ?? undefined).catch(() => NO_SPEND);
+    const spend = await ledger.spend(now, workspace ?? undefined).catch(() => NO_SPEND);
     return this.deps.budget.signals(settings.budget, spend, now);
   }
 }

@@ -1,8 +1,9 @@
 // The chat view in the Switchboard sidebar.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import type { Services } from './services';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
-export class ChatViewProvider implements vscode.WebviewViewProvider {
+class ChatViewProvider implements vscode.WebviewViewProvider {
   static readonly viewId = 'switchboard.chat';
   constructor(private readonly extensionUri: vscode.Uri) {}
 
@@ -10,4 +11,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, 'chat', 'Switchboard Chat');
   }
+}
+
+export function registerChat(services: Services): void {
+  const { context } = services;
+  context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, new ChatViewProvider(context.extensionUri), { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.commands.registerCommand('switchboard.openChat', () => vscode.commands.executeCommand('switchboard.chat.focus')),
+  );
 }
