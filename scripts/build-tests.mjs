@@ -5,6 +5,7 @@ import path from 'node:path';
 
 const dir = 'test/integration';
 const entries = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts') || f === 'index.ts' || f === 'electronIndex.ts');
+// helpers.ts is bundled into each test that imports it.
 fs.rmSync('out/integration', { recursive: true, force: true });
 await esbuild.build({
   entryPoints: entries.map((f) => path.join(dir, f)),

@@ -8,6 +8,7 @@ import { registerChat } from './vscode/chatView';
 import { registerEditCommands } from './vscode/editCommands';
 import { registerRouterPanel } from './vscode/routerPanel';
 import { registerInlineCompletions } from './vscode/inlineCompletions';
+import { registerRoutingCommands } from './vscode/routingCommands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -15,10 +16,11 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(channel);
   const services = createServices(context, logger, channel);
   registerFoundation(services);
-  registerChat(services);
-  registerEditCommands(services);
+  const chat = registerChat(services);
+  registerEditCommands(services, chat);
   registerRouterPanel(services);
   registerInlineCompletions(services);
+  registerRoutingCommands(services);
   logger.info(`Switchboard ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 

@@ -82,7 +82,7 @@ export class TaskRunner {
   }
 
   /** Routes without running: what the panel shows as "would go to". */
-  async decide(request: TaskRequest, settings: SettingsSnapshot): Promise<Decision> {
+  async decide(request: TaskRequest, settings: SettingsSnapshot, options: { preview?: boolean } = {}): Promise<Decision> {
     const { deps } = this;
     const now = deps.ports.clock.now();
     const ledger = await deps.ledger;
@@ -99,7 +99,8 @@ export class TaskRunner {
       ...(request.localOnly && { localOnly: true }),
     };
     const decision = routeRequest(routeReq, routeSettings, { now, health: deps.health, budget });
-    deps.budget.noteDecision(decision);
+    // A preview must not spend the user's one-time budget override.
+    if (!options.preview) deps.budget.noteDecision(decision);
     return decision;
   }
 

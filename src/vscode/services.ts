@@ -7,6 +7,7 @@ import { BudgetGuard } from '../core/cost/budgets';
 import type { BudgetSignal } from '../core/cost/budgets';
 import { ModelHealth } from '../core/router/health';
 import type { DecisionRecord } from '../core/router/decision';
+import type { Outcome } from '../core/types';
 import { TaskRunner } from '../core/taskRunner';
 import type { ProviderFactory } from '../core/taskRunner';
 import { ApiKeys } from './apiKeys';
@@ -32,6 +33,8 @@ export interface Services {
   showBudgetSignals(signals: BudgetSignal[]): void;
   /** The user-facing message for a failed request, with a "Set API key" button when a key is missing. */
   showFailure(message: string, needsKeyFor?: string): void;
+  /** Records a later outcome (an edit accepted or rejected) in the ledger and fires onDidRecord with the updated record. */
+  recordOutcome(record: DecisionRecord, outcome: Outcome): Promise<void>;
 }
 
 export function createServices(context: vscode.ExtensionContext, logger: Logger, channel: vscode.LogOutputChannel): Services {
@@ -58,6 +61,8 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
     if (spend) status.setSpend(spend.allDayUsd);
   };
   void refreshSpend();
+  // After activation returns: report settings problems at startup without delaying activation.
+  setTimeout(() => settings.validateNow(), 0);
 
   context.subscriptions.push(
     keys,
@@ -93,6 +98,14 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
           else if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', `switchboard.budget.per${s.period === 'day' ? 'Day' : 'Month'}Usd`);
         });
       }
+    },
+    async recordOutcome(record, outcome) {
+      try {
+        await (await ledger)?.updateOutcome(record, outcome, ports.clock.now());
+      } catch (e) {
+        logger.warn(`ledger: could not record outcome ${outcome} for decision ${record.id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      recorded.fire({ ...record, outcome });
     },
     showFailure(message, needsKeyFor) {
       if (needsKeyFor) {

@@ -52,7 +52,21 @@ export class SettingsSource implements vscode.Disposable {
   private invalidate(): void {
     this.byFolder.clear();
     this.reported = new Set();
+    this.validateNow();
     this._onDidChange.fire();
+  }
+
+  /** Resolves every folder's settings now, so a wrong value is reported as soon as it is written. */
+  validateNow(): void {
+    if (!vscode.workspace.isTrusted && !this.reported.has('restricted')) {
+      this.reported.add('restricted');
+      this.logger.info(
+        'Restricted mode: this workspace is not trusted, so Switchboard ignores endpoint URLs and model definitions from its settings, and takes budgets, privacy and sampling from it only where they are stricter. Trust the folder to use them.',
+      );
+    }
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) this.snapshot();
+    for (const f of folders) this.snapshot(f.uri);
   }
 
   /** Each distinct problem is shown once per change of configuration, with a button to open the setting. */

@@ -18,7 +18,11 @@ export function run(): Promise<SuiteSummary> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'base' as never });
   const grep = process.env.SWITCHBOARD_TEST_GREP;
   if (grep) mocha.grep(grep);
-  for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
+  // Restricted-mode tests need a window whose folder is untrusted: the runner starts one just for them.
+  const restricted = process.env.SWITCHBOARD_TEST_RESTRICTED === '1';
+  for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+    if (f.endsWith('.restricted.test.js') === restricted) mocha.addFile(path.join(__dirname, f));
+  }
   return new Promise((resolve, reject) => {
     const summary: SuiteSummary = { passed: 0, failed: 0, pending: 0, failures: [] };
     try {

@@ -1,0 +1,72 @@
+// Small helpers for tests that run inside the extension host.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RoutePreview } from '../../src/vscode/routingCommands';
+
+export const EXTENSION_ID = 'switchboard-dev.switchboard';
+
+export function workspaceDir(): string {
+  const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.env.SWITCHBOARD_TEST_WORKSPACE;
+  if (!ws) throw new Error('no workspace folder is open');
+  return ws;
+}
+
+export function writeWorkspaceSettings(values: Record<string, unknown>): void {
+  const dir = path.join(workspaceDir(), '.vscode');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(values, null, 2));
+}
+
+export async function clearWorkspaceSettings(): Promise<void> {
+  const file = path.join(workspaceDir(), '.vscode', 'settings.json');
+  if (fs.existsSync(file)) {
+    fs.writeFileSync(file, '{}');
+    await waitFor(async () => (vscode.workspace.getConfiguration('switchboard').inspect('routes')?.workspaceValue === undefined ? true : undefined), 'workspace settings to clear');
+  }
+}
+
+export async function routes(): Promise<Record<string, RoutePreview>> {
+  await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+  const list = (await vscode.commands.executeCommand('switchboard.explainRouting', { silent: true })) as RoutePreview[];
+  return Object.fromEntries(list.map((p) => [p.task, p]));
+}
+
+/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Switchboard's own log file(s) in this window's log folder. */
+export function readSwitchboardLog(): string {
+  const logsRoot = process.env.VSCODE_LOGS ?? findLogsRoot();
+  let text = '';
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('Switchboard.log')) text += fs.readFileSync(p, 'utf8');
+    }
+  };
+  if (logsRoot && fs.existsSync(logsRoot)) walk(logsRoot);
+  return text;
+}
+
+function findLogsRoot(): string | undefined {
+  // The extension host's own log folder sits under <user-data>/logs/<session>/...; walk up from our logUri.
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  void ext;
+  const userData = process.env.SWITCHBOARD_TEST_USER_DATA;
+  return userData ? path.join(userData, 'logs') : undefined;
+}
