@@ -73,7 +73,11 @@ export interface ProviderErrorInit {
   cause?: unknown;
 }
 
+/** Marks ProviderErrors across bundles: dist/providers.js (lazy-loaded SDKs) has its own copy of this class. */
+const PROVIDER_ERROR_BRAND = Symbol.for('switchboard.ProviderError');
+
 export class ProviderError extends Error {
+  readonly [PROVIDER_ERROR_BRAND] = true;
   readonly kind: ProviderErrorKind;
   readonly provider: ProviderKind;
   readonly model: string;
@@ -100,5 +104,5 @@ export class ProviderError extends Error {
 }
 
 export function isProviderError(e: unknown): e is ProviderError {
-  return e instanceof ProviderError;
+  return e instanceof ProviderError || (e instanceof Error && (e as unknown as Record<symbol, unknown>)[PROVIDER_ERROR_BRAND] === true);
 }
