@@ -16,6 +16,10 @@ import { buildDecisionRecord } from './router/decision';
 import type { Ledger } from './cost/ledger';
 import type { BudgetGuard, BudgetSignal } from './cost/budgets';
 import { NO_SPEND } from './cost/budgets';
+import type { Spend } from './cost/budgets';
+import { dayKeyOf, monthKeyOf } from './cost/calendar';
+
+const SPEND_TTL_MS = 10_000;
 
 export interface TaskRequest {
   task: TaskKind;
@@ -76,6 +80,7 @@ export class ProviderCache {
 
 export class TaskRunner {
   private readonly providers: ProviderCache;
+  private readonly spendCache = new Map<string, { spend: Spend; readAt: number; day: string; month: string }>();
 
   constructor(private readonly deps: TaskRunnerDeps) {
     this.providers = new ProviderCache(deps.ports, deps.createProvider);
@@ -85,8 +90,7 @@ export class TaskRunner {
   async decide(request: TaskRequest, settings: SettingsSnapshot, options: { preview?: boolean } = {}): Promise<Decision> {
     const { deps } = this;
     const now = deps.ports.clock.now();
-    const ledger = await deps.ledger;
-    const spend = ledger ? await ledger.spend(now, request.workspace ?? undefined).catch(() => NO_SPEND) : NO_SPEND;
+    const spend = await this.spendFor(request.workspace, now);
     const budget = deps.budget.constraints(settings.budget, spend);
     const routeSettings = request.pinnedModelId ? pinned(settings, request.task, request.pinnedModelId) : settings;
     const routeReq: RouteRequest = {
@@ -141,7 +145,35 @@ export class TaskRunner {
     }
   }
 
+  /**
+   * Today's and this month's spend, kept in memory and updated on each append so routing does not
+   * touch the disk on every request; re-read from the ledger every SPEND_TTL_MS for other windows' spend.
+   */
+  private async spendFor(workspace: string | null, now: number): Promise<Spend> {
+    const key = workspace ?? '';
+    const cached = this.spendCache.get(key);
+    if (cached && now - cached.readAt < SPEND_TTL_MS && cached.day === dayKeyOf(now)) return cached.spend;
+    const ledger = await this.deps.ledger;
+    const spend = ledger ? await ledger.spend(now, workspace ?? undefined).catch(() => NO_SPEND) : NO_SPEND;
+    this.spendCache.set(key, { spend: { ...spend }, readAt: now, day: dayKeyOf(now), month: monthKeyOf(now) });
+    return spend;
+  }
+
+  private noteSpend(record: DecisionRecord): void {
+    const cost = record.costUsd ?? 0;
+    if (cost <= 0) return;
+    for (const [key, entry] of this.spendCache) {
+      if (entry.day === record.day) entry.spend.allDayUsd += cost;
+      if (entry.month === monthKeyOf(record.time)) entry.spend.allMonthUsd += cost;
+      if (key === (record.workspace ?? '')) {
+        if (entry.day === record.day) entry.spend.workspaceDayUsd += cost;
+        if (entry.month === monthKeyOf(record.time)) entry.spend.workspaceMonthUsd += cost;
+      }
+    }
+  }
+
   async append(record: DecisionRecord): Promise<void> {
+    this.noteSpend(record);
     try {
       await (await this.deps.ledger)?.append(record);
     } catch (e) {
@@ -151,10 +183,9 @@ export class TaskRunner {
   }
 
   private async budgetSignals(settings: SettingsSnapshot, workspace: string | null): Promise<BudgetSignal[]> {
-    const ledger = await this.deps.ledger;
-    if (!ledger) return [];
+    if (!(await this.deps.ledger)) return [];
     const now = this.deps.ports.clock.now();
-    const spend = await ledger.spend(now, workspace ?? undefined).catch(() => NO_SPEND);
+    const spend = await this.spendFor(workspace, now);
     return this.deps.budget.signals(settings.budget, spend, now);
   }
 }

@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Chunk } from '../../../src/core/types';
+import type { Ports } from '../../../src/core/ports';
+import { silentLogger } from '../../../src/core/ports';
+import type { ChatRequest, FimRequest, ModelProvider } from '../../../src/core/providers/provider';
+import { ProviderError } from '../../../src/core/providers/provider';
+import { ModelHealth } from '../../../src/core/router/health';
+import { BudgetGuard } from '../../../src/core/cost/budgets';
+import type { Ledger } from '../../../src/core/cost/ledger';
+import { openLedger } from '../../../src/core/cost/ledger';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings';
+import type { SettingsSnapshot } from '../../../src/core/settings';
+import type { TaskEvent, TaskRequest } from '../../../src/core/taskRunner';
+import { TaskRunner } from '../../../src/core/taskRunner';
+
+// 100k input + 100k output tokens of gpt-6-luna cost $0.01 + $0.05 by the bundled price table
+// (under its long-prompt band of 272k tokens).
+const USAGE = { inputTokens: 100_000, outputTokens: 100_000, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+class ScriptedProvider implements ModelProvider {
+  readonly kind = 'openai' as const;
+  calls: string[] = [];
+  constructor(private readonly failFor: Set<string>) {}
+  async *streamChat(request: ChatRequest): AsyncIterable<Chunk> {
+    this.calls.push(request.model);
+    if (this.failFor.has(request.model)) throw new ProviderError({ kind: 'overloaded', provider: 'openai', model: request.model, message: `${request.model} is overloaded` });
+    yield { type: 'text', text: 'hello' };
+    yield { type: 'done', final: { model: request.model, usage: USAGE, ttftMs: 1, totalMs: 2, stopReason: 'stop' } };
+  }
+  streamFim(_request: FimRequest): AsyncIterable<Chunk> {
+    return this.streamChat({ model: _request.model, messages: [] });
+  }
+}
+
+const request: TaskRequest = { task: 'edit', call: { kind: 'chat', messages: [{ role: 'user', content: 'hi' }] }, promptTokens: 10, workspace: 'ws-a' };
+
+async function collect(it: AsyncIterable<TaskEvent>): Promise<TaskEvent[]> {
+  const out: TaskEvent[] = [];
+  for await (const e of it) out.push(e);
+  return out;
+}
+
+describe('TaskRunner', () => {
+  let dir: string;
+  let ledger: Ledger;
+  let now: number;
+  let ports: Ports;
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-runner-'));
+    now = new Date(2026, 10, 25, 12, 0, 0).getTime();
+    ports = { fetch: globalThis.fetch, getApiKey: async () => 'k', clock: { now: () => now, monotonic: () => now }, logger: silentLogger, storageDir: dir };
+    ledger = await openLedger(ports);
+  });
+  afterEach(async () => {
+    await ledger.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function runner(provider: ScriptedProvider, records: string[] = []) {
+    return new TaskRunner({ ports, health: new ModelHealth(ports.clock), ledger: Promise.resolve(ledger), budget: new BudgetGuard(), createProvider: () => provider, onRecord: (r) => records.push(r.id) });
+  }
+
+  it('routes, streams, records the decision with its cost in the ledger', async () => {
+    const records: string[] = [];
+    const events = await collect(runner(new ScriptedProvider(new Set()), records).run(request, DEFAULT_SETTINGS, new AbortController().signal));
+    assert.deepEqual(events.map((e) => e.type), ['decision', 'text', 'done']);
+    const done = events.at(-1) as Extract<TaskEvent, { type: 'done' }>;
+    assert.equal(done.record.answeredBy?.id, 'gpt-6-luna');
+    assert.equal(done.record.costUsd, 0.06);
+    assert.deepEqual(records, [done.record.id]);
+    assert.equal((await ledger.spend(now, 'ws-a')).workspaceDayUsd, 0.06);
+  });
+
+  it('falls back on an overloaded model and says so in a hop', async () => {
+    const provider = new ScriptedProvider(new Set(['gpt-6-luna']));
+    const events = await collect(runner(provider).run(request, DEFAULT_SETTINGS, new AbortController().signal));
+    const hop = events.find((e) => e.type === 'hop') as Extract<TaskEvent, { type: 'hop' }>;
+    assert.match(hop.hop.text, /gpt-6-luna overloaded → claude-haiku-4-5/);
+    assert.deepEqual(provider.calls, ['gpt-6-luna', 'claude-haiku-4-5']);
+  });
+
+  it('counts its own spend toward the day budget without waiting for a ledger re-read', async () => {
+    const settings: SettingsSnapshot = { ...DEFAULT_SETTINGS, budget: { ...DEFAULT_SETTINGS.budget, perDayUsd: 0.1 } };
+    const r = runner(new ScriptedProvider(new Set()));
+    await collect(r.run(request, settings, new AbortController().signal)); // $0.06 of $0.10
+    const second = await collect(r.run(request, settings, new AbortController().signal)); // $0.12: reached
+    const done = second.at(-1) as Extract<TaskEvent, { type: 'done' }>;
+    assert.ok(done.budgetSignals.some((s) => s.kind === 'reached' && s.period === 'day'), 'the 100% signal fires');
+    const third = await r.decide(request, settings);
+    assert.ok(third.candidates.filter((c) => c.model.tier !== 'local').every((c) => !c.kept), 'no cloud model is kept once the day budget is spent');
+  });
+
+  it('a pinned model is used alone, and a preview does not consume the budget override', async () => {
+    const r = runner(new ScriptedProvider(new Set()));
+    const d = await r.decide({ ...request, pinnedModelId: 'claude-haiku-4-5' }, DEFAULT_SETTINGS, { preview: true });
+    assert.equal(d.chosen?.id, 'claude-haiku-4-5');
+    assert.deepEqual(d.fallbacks, []);
+  });
+});
