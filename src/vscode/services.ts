@@ -35,6 +35,8 @@ export interface Services {
   showFailure(message: string, needsKeyFor?: string): void;
   /** Records a later outcome (an edit accepted or rejected) in the ledger and fires onDidRecord with the updated record. */
   recordOutcome(record: DecisionRecord, outcome: Outcome): Promise<void>;
+  /** Appends a decision made outside the TaskRunner (inline completions) and fires onDidRecord. */
+  recordDecision(record: DecisionRecord): Promise<void>;
 }
 
 export function createServices(context: vscode.ExtensionContext, logger: Logger, channel: vscode.LogOutputChannel): Services {
@@ -107,6 +109,7 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
       }
       recorded.fire({ ...record, outcome });
     },
+    recordDecision: (record) => runner.append(record),
     showFailure(message, needsKeyFor) {
       if (needsKeyFor) {
         void vscode.window.showErrorMessage(`Switchboard: ${message}`, 'Set API Key').then((pick) => {
@@ -122,7 +125,7 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
 }
 
 /** The SDKs are ~800 KB: dist/providers.js is loaded on the first request, not at activation. */
-const lazyCreateProvider: ProviderFactory = (...args) => {
+export const lazyCreateProvider: ProviderFactory = (...args) => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(require('node:path').join(__dirname, 'providers.js')) as { createProvider: ProviderFactory };
   return mod.createProvider(...args);
