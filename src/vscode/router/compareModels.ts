@@ -1,0 +1,100 @@
+// "Compare Models": one prompt sent to two models at once, shown blinded as A and B in the router panel.
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../services';
+import type { ModelRef } from '../../core/types';
+import type { SettingsSnapshot } from '../../core/settings';
+import { isLocalEndpoint, modelEndpoint } from '../../core/settings';
+import { blindComparison } from '../../core/ratings/blinding';
+import { estimateTokens } from '../../core/edits/editPrompt';
+import type { ComparisonSide } from '../../shared/routerProtocol';
+import type { RouterPanelHost } from './routerPanelHost';
+
+/** Models offered for a comparison: the chat route first, then every configured model; local ones only under local-only privacy. */
+export function comparisonCandidates(settings: SettingsSnapshot): ModelRef[] {
+  const byId = new Map(settings.models.map((m) => [m.id, m]));
+  const ordered = [...settings.routes.chat.map((id) => byId.get(id)), ...settings.models].filter((m): m is ModelRef => m !== undefined);
+  const unique = [...new Map(ordered.map((m) => [m.id, m])).values()];
+  return settings.privacy.localOnly ? unique.filter((m) => isLocalEndpoint(modelEndpoint(m, settings.endpoints))) : unique;
+}
+
+async function askPrompt(): Promise<string | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+  const question = await vscode.window.showInputBox({
+    title: 'Switchboard: Compare Models',
+    prompt: selection ? 'What should both models do with the selected code?' : 'The question to ask both models',
+    placeHolder: selection ? 'e.g. Simplify this function' : 'e.g. How do I debounce a function in TypeScript?',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Type a question or instruction.'),
+  });
+  if (!question?.trim()) return undefined;
+  if (!selection || !editor) return question.trim();
+  return `${question.trim()}\n\n\`\`\`${editor.document.languageId}\n${selection}\n\`\`\``;
+}
+
+async function pickTwo(settings: SettingsSnapshot): Promise<[ModelRef, ModelRef] | undefined> {
+  const candidates = comparisonCandidates(settings);
+  if (candidates.length < 2) {
+    const why = settings.privacy.localOnly ? ' (switchboard.privacy.localOnly allows local models only)' : '';
+    void vscode.window.showWarningMessage(`Switchboard: a comparison needs two models, but only ${candidates.length} can be used${why}. Add models in switchboard.models.`);
+    return undefined;
+  }
+  const items = candidates.map((m, i) => ({ label: m.id, description: `${m.provider} · ${m.tier}`, picked: i < 2, model: m }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Switchboard: Compare Models — pick two', canPickMany: true, ignoreFocusOut: true });
+  if (!picked) return undefined;
+  if (picked.length !== 2) {
+    void vscode.window.showWarningMessage(`Switchboard: pick exactly two models to compare (you picked ${picked.length}).`);
+    return undefined;
+  }
+  return [picked[0].model, picked[1].model];
+}
+
+export async function compareModels(services: Services, panel: RouterPanelHost): Promise<void> {
+  const prompt = await askPrompt();
+  if (prompt === undefined) return;
+  const settings = services.settings.snapshot(vscode.window.activeTextEditor?.document.uri);
+  const pair = await pickTwo(settings);
+  if (!pair) return;
+  const id = randomUUID();
+  const blinded = blindComparison(id, 'chat', { model: pair[0].id, answer: pair[0] }, { model: pair[1].id, answer: pair[1] }, Math.random);
+  panel.show();
+  panel.beginComparison(blinded.sealed);
+  panel.postComparison([{ type: 'comparisonStarted', comparisonId: id, task: 'chat', prompt, startedAt: services.ports.clock.now() }]);
+  const abort = new AbortController();
+  const sub = { dispose: () => abort.abort() };
+  services.context.subscriptions.push(sub);
+  const workspace = services.settings.workspaceKey(vscode.window.activeTextEditor?.document.uri);
+  const runSide = async (side: ComparisonSide, model: ModelRef): Promise<void> => {
+    try {
+      const events = services.runner.run(
+        { task: 'chat', call: { kind: 'chat', messages: [{ role: 'user', content: prompt }] }, promptTokens: estimateTokens(prompt), workspace, pinnedModelId: model.id, localOnly: settings.privacy.localOnly || undefined },
+        settings,
+        abort.signal,
+      );
+      for await (const ev of events) {
+        if (ev.type === 'text') panel.postComparison([{ type: 'comparisonDelta', comparisonId: id, side, text: ev.text }]);
+        else if (ev.type === 'done') {
+          services.showBudgetSignals(ev.budgetSignals);
+          panel.postComparison([{ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: ev.result.ttftMs, totalMs: ev.result.totalMs, costUsd: ev.record.costUsd }]);
+          return;
+        } else if (ev.type === 'failed') {
+          services.showBudgetSignals(ev.budgetSignals);
+          services.logger.warn(`compare models: side ${side} (${model.id}) failed: ${ev.error.message}`);
+          // The card stays blind: the error names the side, not the model.
+          panel.postComparison([{ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: null, totalMs: null, costUsd: ev.record.costUsd, error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.` }]);
+          return;
+        }
+      }
+    } catch (e) {
+      services.logger.warn(`compare models: side ${side} (${model.id}) failed: ${e instanceof Error ? e.message : String(e)}`);
+      panel.postComparison([{ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: null, totalMs: null, costUsd: null, error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.` }]);
+    }
+  };
+  try {
+    await Promise.all([runSide('a', blinded.shown.a), runSide('b', blinded.shown.b)]);
+  } finally {
+    const at = services.context.subscriptions.indexOf(sub);
+    if (at >= 0) services.context.subscriptions.splice(at, 1);
+  }
+}

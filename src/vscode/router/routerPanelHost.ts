@@ -1,0 +1,315 @@
+// The router panel's host side: one WebviewPanel, a lazily built RouterPanelSession kept live from
+// the ledger, and the I/O the session leaves to the host (save dialog, settings writes, votes).
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import type { Services } from '../services';
+import type { DecisionRecord } from '../../core/router/decision';
+import { buildOutcomeUpdate } from '../../core/router/decision';
+import type { RouterPanelEnvironment } from '../../core/panel/routerPanelSession';
+import { RouterPanelSession } from '../../core/panel/routerPanelSession';
+import { pickFrontierReference } from '../../core/panel/costSummary';
+import type { SealedOrder } from '../../core/ratings/blinding';
+import { revealAfterVote } from '../../core/ratings/blinding';
+import type { ExportFormat } from '../../core/panel/exportDecisions';
+import type { TaskKind } from '../../core/types';
+import type { RouterHostMessage, RouterWebviewMessage, RouterWebviewMessageOf } from '../../shared/routerProtocol';
+import { checkRouterWebviewMessage } from '../../shared/routerProtocol';
+import { SETTINGS_SECTION } from '../../core/settings';
+import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
+import { VoteStore } from './voteStore';
+
+export const ROUTER_VIEW_TYPE = 'switchboard.router';
+const SUMMARY_FLUSH_MS = 1_000;
+
+export class RouterPanelHost implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private session: RouterPanelSession | undefined;
+  private building: Promise<RouterPanelSession> | undefined;
+  /** Decisions that arrived while the ledger was being read; the index skips ones it already has. */
+  private arrivedWhileBuilding: DecisionRecord[] = [];
+  /** Read from settings on first use, not during activation. */
+  private currentEnv: RouterPanelEnvironment | undefined;
+  private readonly votes: VoteStore;
+  private readonly sealed = new Map<string, SealedOrder>();
+  /** Comparison messages posted before the webview said `ready`: they are not part of `init`. */
+  private queuedUntilReady: RouterHostMessage[] = [];
+  private flushTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly services: Services) {
+    this.votes = new VoteStore(services.context.globalState);
+    this.disposables.push(
+      services.onDidRecord((record) => this.recorded(record)),
+      services.settings.onDidChange(() => this.settingsChanged()),
+    );
+  }
+
+  /** Opens the panel (or reveals the open one) and starts building the session. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, false);
+      return;
+    }
+    const { extensionUri } = this.services.context;
+    const panel = vscode.window.createWebviewPanel(ROUTER_VIEW_TYPE, 'Switchboard Router', vscode.ViewColumn.Active, {
+      ...webviewOptions(extensionUri),
+      retainContextWhenHidden: true,
+    });
+    this.panel = panel;
+    this.ready = false;
+    const listeners = [
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidChangeViewState(() => this.syncFlushTimer()),
+    ];
+    panel.onDidDispose(() => {
+      for (const l of listeners) l.dispose();
+      this.stopFlushTimer();
+      this.panel = undefined;
+      this.ready = false;
+      this.queuedUntilReady = [];
+    });
+    panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, 'router', 'Switchboard Router');
+    void this.sessionNow();
+    this.syncFlushTimer();
+  }
+
+  /** Registers a comparison's hidden order so a later vote can reveal it. */
+  beginComparison(order: SealedOrder): void {
+    this.sealed.set(order.id, order);
+  }
+
+  /** Posts comparison messages; held until the webview is ready if it is still loading. */
+  postComparison(messages: RouterHostMessage[]): void {
+    if (!this.panel) return;
+    if (!this.ready) {
+      this.queuedUntilReady.push(...messages);
+      return;
+    }
+    this.post(messages);
+  }
+
+  dispose(): void {
+    this.stopFlushTimer();
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private get env(): RouterPanelEnvironment {
+    this.currentEnv ??= this.environment();
+    return this.currentEnv;
+  }
+
+  private set env(env: RouterPanelEnvironment) {
+    this.currentEnv = env;
+  }
+
+  private environment(): RouterPanelEnvironment {
+    const s = this.services.settings.snapshot();
+    return {
+      now: () => this.services.ports.clock.now(),
+      workspace: this.services.settings.workspaceKey(),
+      budget: s.budget,
+      routes: s.routes,
+      autoApply: s.ab.autoApplyRoutes,
+      frontier: pickFrontierReference(s),
+    };
+  }
+
+  private sessionNow(): Promise<RouterPanelSession> {
+    if (this.session) return Promise.resolve(this.session);
+    this.building ??= this.buildSession();
+    return this.building;
+  }
+
+  private async buildSession(): Promise<RouterPanelSession> {
+    const lines = [];
+    try {
+      const ledger = await this.services.ledger;
+      if (ledger) for await (const line of ledger.records()) lines.push(line);
+    } catch (e) {
+      this.services.logger.warn(`router panel: could not read the decision ledger, showing live decisions only: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const session = RouterPanelSession.fromLedger(lines, this.env);
+    session.setVotes(this.votes.all());
+    for (const record of this.arrivedWhileBuilding) this.apply(session, record);
+    this.arrivedWhileBuilding = [];
+    this.session = session;
+    return session;
+  }
+
+  private recorded(record: DecisionRecord): void {
+    if (!this.session) {
+      if (this.building) this.arrivedWhileBuilding.push(record);
+      return;
+    }
+    const out = this.apply(this.session, record);
+    if (this.ready) this.post(out);
+  }
+
+  /** A new decision, or (same id, already indexed) a changed outcome. */
+  private apply(session: RouterPanelSession, record: DecisionRecord): RouterHostMessage[] {
+    if (session.index.get(record.id) !== undefined) {
+      return session.onOutcome(buildOutcomeUpdate(record, record.outcome, this.services.ports.clock.now()));
+    }
+    return session.onDecision(record);
+  }
+
+  private settingsChanged(): void {
+    if (!this.session) {
+      this.currentEnv = undefined;
+      return;
+    }
+    this.env = this.environment();
+    this.session.updateEnvironment(this.env);
+    if (this.ready) this.post([{ type: 'cost', summary: this.session.costSummary() }, ...this.session.feelMessages()]);
+  }
+
+  private syncFlushTimer(): void {
+    if (this.panel?.visible) {
+      this.flushTimer ??= setInterval(() => {
+        if (this.session && this.ready) this.post(this.session.flushSummaries());
+      }, SUMMARY_FLUSH_MS);
+    } else {
+      this.stopFlushTimer();
+    }
+  }
+
+  private stopFlushTimer(): void {
+    if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  private post(messages: readonly RouterHostMessage[]): void {
+    const webview = this.panel?.webview;
+    if (!webview) return;
+    for (const m of messages) void webview.postMessage(m);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const check = checkRouterWebviewMessage(raw);
+    if (!check.ok) {
+      this.services.logger.warn(`router panel: ignored a message from the webview (${check.problem})`);
+      return;
+    }
+    const message = check.message;
+    try {
+      const session = await this.sessionNow();
+      const answer = session.answer(message);
+      if (message.type === 'ready') {
+        this.ready = true;
+        this.post(answer ?? []);
+        const queued = this.queuedUntilReady;
+        this.queuedUntilReady = [];
+        this.post(queued);
+        return;
+      }
+      if (!this.ready) return;
+      this.post(answer ?? (await this.act(session, message)));
+    } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      this.services.logger.error(`router panel: ${message.type} failed: ${text}`);
+      if (this.ready) this.post([{ type: 'error', replyTo: 'id' in message ? message.id : undefined, message: text }]);
+    }
+  }
+
+  /** The messages the session leaves to the host. */
+  private async act(session: RouterPanelSession, message: RouterWebviewMessage): Promise<RouterHostMessage[]> {
+    switch (message.type) {
+      case 'export':
+        return [await this.exportDecisions(session, message.id, message.format)];
+      case 'vote':
+        return this.vote(session, message);
+      case 'applyProposal':
+        return this.applyProposal(session, message.id, message.task);
+      case 'setAutoApply': {
+        await vscode.workspace.getConfiguration(SETTINGS_SECTION).update('ab.autoApplyRoutes', message.enabled, vscode.ConfigurationTarget.Global);
+        this.env = { ...this.env, autoApply: message.enabled };
+        session.updateEnvironment(this.env);
+        return session.feelMessages().filter((m) => m.type === 'proposals');
+      }
+      default:
+        return [];
+    }
+  }
+
+  private async exportDecisions(session: RouterPanelSession, id: string, format: ExportFormat): Promise<RouterHostMessage> {
+    const count = session.exportCount();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `switchboard-decisions.${format}`;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+      saveLabel: 'Export Decisions',
+    });
+    if (!target) return { type: 'exportDone', replyTo: id, ok: false, message: 'Export cancelled.' };
+    try {
+      if (target.scheme === 'file') {
+        await writeChunks(target.fsPath, session.exportChunks(format));
+      } else {
+        const text = [...session.exportChunks(format)].join('');
+        await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+      }
+    } catch (e) {
+      return { type: 'exportDone', replyTo: id, ok: false, message: `Could not write ${target.fsPath}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    return { type: 'exportDone', replyTo: id, ok: true, message: `Saved ${count.toLocaleString('en-US')} decision${count === 1 ? '' : 's'} to ${target.fsPath}.` };
+  }
+
+  private async vote(session: RouterPanelSession, message: RouterWebviewMessageOf<'vote'>): Promise<RouterHostMessage[]> {
+    const order = this.sealed.get(message.comparisonId);
+    if (!order) return [{ type: 'error', replyTo: message.id, message: 'That comparison has ended (the window was reloaded since it ran), so the vote was not recorded.' }];
+    const workspace = this.env.workspace ?? undefined;
+    const revealed = revealAfterVote(order, { choice: message.choice, tags: message.tags, time: this.services.ports.clock.now(), workspace });
+    this.sealed.delete(message.comparisonId);
+    session.setVotes(await this.votes.add(revealed.vote));
+    if (this.env.autoApply) await this.autoApplyProposal(session, order.task);
+    return [
+      { type: 'comparisonRevealed', replyTo: message.id, comparisonId: message.comparisonId, choice: message.choice, modelA: revealed.modelA, modelB: revealed.modelB, winner: revealed.winner ?? null },
+      ...session.feelMessages(),
+    ];
+  }
+
+  private async applyProposal(session: RouterPanelSession, id: string, task: TaskKind): Promise<RouterHostMessage[]> {
+    const proposals = session.feelMessages().find((m) => m.type === 'proposals');
+    const proposal = proposals?.type === 'proposals' ? proposals.proposals.find((p) => p.task === task) : undefined;
+    if (proposal?.kind !== 'propose') return [{ type: 'proposalApplied', replyTo: id, task, ok: false, message: `There is no ${task} route change to apply.` }];
+    if (!vscode.workspace.workspaceFolders?.length && !vscode.workspace.workspaceFile) {
+      return [{ type: 'proposalApplied', replyTo: id, task, ok: false, message: 'Open a folder first: route changes are saved in the workspace settings.' }];
+    }
+    await this.writeRoute(session, task, proposal.proposedRoute);
+    return [
+      { type: 'proposalApplied', replyTo: id, task, ok: true, message: `switchboard.routes.${task} is now ${proposal.proposedRoute.join(', ')} in this workspace.` },
+      ...session.feelMessages().filter((m) => m.type === 'proposals'),
+    ];
+  }
+
+  /** With auto-apply on, a vote that makes a model confidently better rewrites that task's route at once. */
+  private async autoApplyProposal(session: RouterPanelSession, task: TaskKind): Promise<void> {
+    const proposals = session.feelMessages().find((m) => m.type === 'proposals');
+    const proposal = proposals?.type === 'proposals' ? proposals.proposals.find((p) => p.task === task) : undefined;
+    if (proposal?.kind !== 'propose' || (!vscode.workspace.workspaceFolders?.length && !vscode.workspace.workspaceFile)) return;
+    await this.writeRoute(session, task, proposal.proposedRoute);
+    void vscode.window.showInformationMessage(`Switchboard: your votes made switchboard.routes.${task} ${proposal.proposedRoute.join(', ')} in this workspace (auto-apply is on).`);
+  }
+
+  /** Writes one task's route into the workspace settings, keeping the other tasks' routes set there. */
+  private async writeRoute(session: RouterPanelSession, task: TaskKind, route: string[]): Promise<void> {
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const existing = config.inspect<Record<string, string[]>>('routes')?.workspaceValue ?? {};
+    await config.update('routes', { ...existing, [task]: route }, vscode.ConfigurationTarget.Workspace);
+    this.env = { ...this.env, routes: { ...this.env.routes, [task]: route } };
+    session.updateEnvironment(this.env);
+  }
+}
+
+/** Streams chunks to a file, waiting on back-pressure so a 100k-row export never sits whole in memory. */
+async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
+  const out = fs.createWriteStream(file, { encoding: 'utf8' });
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  for (const chunk of chunks) {
+    if (!out.write(chunk)) await Promise.race([new Promise<void>((resolve) => out.once('drain', resolve)), failed]);
+  }
+  await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
+}
