@@ -6,6 +6,7 @@ import { makeProfile, installExtensions, startCodeServer, launchBrowser, workben
 import { buildSwitchboardVsix, freshWorkspace } from '../test/harness/build.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
+let lastPhases = '';
 const vsix = buildSwitchboardVsix();
 const kb = (p) => (fs.statSync(p).size / 1024).toFixed(1) + ' KB';
 const rows = [['dist/extension.js', kb(path.join(ROOT, 'dist/extension.js'))]];
@@ -39,6 +40,7 @@ for (let i = 0; i < RUNS; i++) {
 console.log('\nFoundation figures');
 for (const [k, v] of rows) console.log(`  ${k.padEnd(28)} ${v}`);
 console.log(`  activate() in VS Code 1.139   ${activations.map((a) => a.toFixed(1) + ' ms').join(', ')}  (median ${median(activations).toFixed(1)} ms over ${activations.length} cold starts)`);
+console.log(`  last run's phases              ${lastPhases}`);
 
 function median(a) {
   const s = [...a].sort((x, y) => x - y);
@@ -48,8 +50,11 @@ function findActivation(dir) {
   if (!fs.existsSync(dir)) return undefined;
   for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (e.isFile() && e.name.endsWith('Switchboard.log')) {
-      const m = /activated in ([\d.]+) ms/.exec(fs.readFileSync(path.join(e.parentPath ?? e.path, e.name), 'utf8'));
-      if (m) return Number(m[1]);
+      const m = /activated in ([\d.]+) ms(.*)/.exec(fs.readFileSync(path.join(e.parentPath ?? e.path, e.name), 'utf8'));
+      if (m) {
+        lastPhases = m[2].trim();
+        return Number(m[1]);
+      }
     }
   }
   return undefined;

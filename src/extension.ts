@@ -14,14 +14,28 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const { channel, logger } = createLog();
   context.subscriptions.push(channel);
+  const phases: string[] = [];
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const t = performance.now();
+    phases.push(`${name} ${(t - mark).toFixed(1)}`);
+    mark = t;
+  };
   const services = createServices(context, logger, channel);
+  phase('createServices');
   registerFoundation(services);
+  phase('registerFoundation');
   const chat = registerChat(services);
+  phase('registerChat');
   registerEditCommands(services, chat);
+  phase('registerEditCommands');
   registerRouterPanel(services);
+  phase('registerRouterPanel');
   registerInlineCompletions(services);
+  phase('registerInlineCompletions');
   registerRoutingCommands(services);
-  logger.info(`Switchboard ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
+  phase('registerRoutingCommands');
+  logger.info(`Switchboard ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms (${phases.join(', ')})`);
 }
 
 export function deactivate(): void {
