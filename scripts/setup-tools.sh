@@ -32,6 +32,10 @@ if [ ! -f "$CS_DIR/.installed-$CODE_SERVER_VERSION" ]; then
   log "installing code-server $CODE_SERVER_VERSION (compiles native modules; 2-3 minutes)"
   rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
   (
+    # Under `npm test` the outer npm (Node 20) exports npm_* variables and NODE; the inner install
+    # would then run code-server's scripts on Node 20, which it refuses. Start clean on Node 24.
+    for v in $(env | grep -o '^npm_[A-Za-z0-9_]*'); do unset "$v"; done
+    unset NODE
     export PATH="$NODE24_DIR/bin:$PATH"
     export npm_config_nodedir="$NODE24_DIR"
     cd "$CS_DIR"
