@@ -13,6 +13,7 @@
 // The typist: log-normal gaps between keys (median 120 ms), pauses of 0.5–3 s (more often at line
 // ends), typos fixed by backspace, Tab to accept a correct suggestion after seeing it, jumps to
 // another place when a region is done. Each keystroke cancels the previous call, as VS Code does.
+import { seededRng } from '../src/core/ratings/blinding';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -50,16 +51,7 @@ const REPO = join(__dirname, '..');
 
 // ---- small helpers ----
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRng;
 
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

@@ -1,5 +1,6 @@
 // A fake clock with fake timers for the completion tests, and a scripted model whose stream the test
 // feeds by hand. Not a spec file: mocha only runs *.test.ts.
+import { seededRng } from '../../../src/core/ratings/blinding';
 import type { Clock } from '../../../src/core/ports';
 import type { FimRequest } from '../../../src/core/providers/provider';
 import type { Chunk, StopReason } from '../../../src/core/types';
@@ -145,14 +146,5 @@ export function atCursor(document: string): { text: string; offset: number } {
   return { text: document.slice(0, offset) + document.slice(offset + 1), offset };
 }
 
-/** A small deterministic random generator (mulberry32) for property-style tests. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic random generator for property-style tests: the ratings' mulberry32. */
+export const seededRandom = seededRng;
