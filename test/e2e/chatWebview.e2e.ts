@@ -3,7 +3,6 @@
 // lets the test deliver host messages. No VS Code needed.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, ROOT } from '../harness/codeServer.mjs';
 import type { AnswerMeta, ChatHostMessage, ChatModelOption, ChatTurn, ChatWebviewMessage, ContextChip } from '../../src/shared/protocol';
 import { MESSAGE_ID_PATTERN, parseChatWebviewMessage } from '../../src/shared/protocol';
+import { webviewTestPageHtml } from '../support/webviewTestPage';
 
 const ARTIFACTS = path.join(ROOT, 'artifacts', 'e2e');
 
@@ -80,27 +80,6 @@ const FAKE_HOST_SCRIPT = `
 })();
 `;
 
-function pageHtml(origin: string): string {
-  const nonce = randomBytes(18).toString('base64');
-  // The same policy as src/vscode/webviewHtml.ts, with this server as the webview's resource origin.
-  const csp = ["default-src 'none'", `img-src ${origin} data:`, `style-src ${origin}`, `font-src ${origin}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/media/chat.css">
-<title>Switchboard Chat</title>
-</head>
-<body>
-<div id="root" role="application" aria-label="Switchboard Chat"></div>
-<script nonce="${nonce}">${FAKE_HOST_SCRIPT}</script>
-<script nonce="${nonce}" src="${origin}/dist/webview/chat.js"></script>
-</body>
-</html>`;
-}
-
 function startServer(): Promise<{ url: string; close(): Promise<void> }> {
   const files: Record<string, [string, string]> = {
     '/dist/webview/chat.js': [path.join(ROOT, 'dist', 'webview', 'chat.js'), 'text/javascript'],
@@ -112,7 +91,7 @@ function startServer(): Promise<{ url: string; close(): Promise<void> }> {
     const pathname = new URL(req.url ?? '/', origin).pathname;
     if (pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin));
+      res.end(webviewTestPageHtml({ origin, bundle: 'chat', title: 'Switchboard Chat', stylesheets: ['/media/chat.css'], fakeHostScript: FAKE_HOST_SCRIPT }));
       return;
     }
     const file = files[pathname];

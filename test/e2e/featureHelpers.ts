@@ -1,7 +1,11 @@
 // Helpers for the end-to-end tests of the chat, edit and refactor features: themes, screenshots in
 // both, commands that open an input box, the chat webview's frame. Everything polls; nothing sleeps.
 import type { Frame } from 'playwright-core';
+import { eventually } from '../support/eventually';
 import type { VsCodeSession } from './vscodeSession';
+
+// The e2e specs import the wait from here, with the rest of their helpers.
+export { eventually };
 
 export type Theme = 'dark' | 'light';
 /** The themes' names in the picker ("Default Dark Modern" / "Default Light Modern" in settings). */
@@ -68,20 +72,4 @@ export async function answerQuickInput(vs: VsCodeSession, text: string): Promise
 /** The chat view's inner frame (the one with the question box). */
 export function chatFrame(vs: VsCodeSession): Promise<Frame> {
   return vs.webviewFrame(async (f) => (await f.locator('.composer .question-input').count()) > 0);
-}
-
-/** Polls until `probe` gives a value. */
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

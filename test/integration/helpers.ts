@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RoutePreview } from '../../src/vscode/routingCommands';
+import { eventually } from '../support/eventually';
 
 export const EXTENSION_ID = 'switchboard-dev.switchboard';
 
@@ -32,20 +33,9 @@ export async function routes(): Promise<Record<string, RoutePreview>> {
   return Object.fromEntries(list.map((p) => [p.task, p]));
 }
 
-/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls `probe` every 50 ms until it returns a value (not undefined); the 10 s default fails well inside the suite's 30 s mocha timeout. */
+export function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  return eventually(probe, what, timeoutMs, 50);
 }
 
 /** Switchboard's own log file(s) in this window's log folder. */

@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, ROOT } from '../harness/codeServer.mjs';
 import type { RouterHostMessage, RouterWebviewMessage } from '../../src/shared/routerProtocol';
 import { parseRouterWebviewMessage } from '../../src/shared/routerProtocol';
+import { webviewTestPageHtml } from './webviewTestPage';
 
 export type Theme = 'dark' | 'light' | 'high-contrast';
 
@@ -182,24 +183,8 @@ window.acquireVsCodeApi = () => {
 `;
 
 export function pageHtml(origin: string, theme: Theme, nonce: string): string {
-  // The same CSP as renderWebviewHtml, with the loopback origin as the webview's cspSource.
-  const csp = ["default-src 'none'", `img-src ${origin} data:`, `style-src ${origin}`, `font-src ${origin}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/theme/${theme}.css">
-<link rel="stylesheet" href="${origin}/media/router.css">
-<title>Switchboard Router</title>
-</head>
-<body class="${BODY_CLASS[theme]}">
-<div id="root" role="application" aria-label="Switchboard Router"></div>
-<script nonce="${nonce}">${FAKE_API}</script>
-<script nonce="${nonce}" src="${origin}/dist/webview/router.js"></script>
-</body>
-</html>`;
+  const stylesheets = [`/theme/${theme}.css`, '/media/router.css'];
+  return webviewTestPageHtml({ origin, nonce, bundle: 'router', title: 'Switchboard Router', stylesheets, bodyClass: BODY_CLASS[theme], fakeHostScript: FAKE_API });
 }
 
 /** Builds the bundles with the project's own esbuild script. */

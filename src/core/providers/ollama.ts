@@ -50,13 +50,6 @@ export interface OllamaModelDetails {
   digest: string | null;
   family: string | null;
   capabilities: string[];
-  /** Whether /api/generate's native `suffix` works for this model (see templateSupportsSuffix). */
-  supportsSuffix: boolean;
-}
-
-/** Native FIM needs a template that places `.Suffix`; otherwise Ollama silently ignores the suffix. */
-export function templateSupportsSuffix(template: string): boolean {
-  return /\.Suffix\b/.test(template);
 }
 
 /** The digest of `model` in a /api/tags listing; a name without a tag means `:latest`. */
@@ -98,16 +91,14 @@ function detailsFrom(model: string, show: ShowResponse, list: ListResponse): Oll
   const contextKey = architecture ? `${architecture}.context_length` : Object.keys(info).find((k) => k.endsWith('.context_length'));
   const contextLength = contextKey && typeof info[contextKey] === 'number' ? info[contextKey] : null;
   const numCtxMatch = /^num_ctx\s+(\d+)/m.exec(show.parameters ?? '');
-  const template = show.template ?? '';
   return {
     name: model,
-    template,
+    template: show.template ?? '',
     contextLength,
     numCtx: numCtxMatch ? Number(numCtxMatch[1]) : null,
     digest: digestIn(list, model),
     family: show.details?.family ?? null,
     capabilities: show.capabilities ?? [],
-    supportsSuffix: templateSupportsSuffix(template),
   };
 }
 

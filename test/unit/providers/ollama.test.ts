@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { OllamaProvider, fetchOllamaModelDetails, listOllamaModels, templateSupportsSuffix } from '../../../src/core/providers/ollama';
+import { OllamaProvider, fetchOllamaModelDetails, listOllamaModels } from '../../../src/core/providers/ollama';
 import type { Standin } from '../../support/standins/standinServer';
 import { OLLAMA_STANDIN_MODELS, startOllamaStandin } from '../../support/standins/ollamaStandin';
 import type { OllamaStandin } from '../../support/standins/ollamaStandin';
@@ -125,15 +125,15 @@ describe('Ollama provider: protocol details', () => {
     assert.equal(details.contextLength, 32768);
     assert.equal(details.numCtx, null);
     assert.equal(details.digest, OLLAMA_STANDIN_MODELS[0].digest);
-    assert.equal(details.supportsSuffix, true);
+    assert.equal(details.template, OLLAMA_STANDIN_MODELS[0].template);
     assert.equal(details.family, 'qwen2');
     assert.deepEqual(details.capabilities, ['completion', 'insert']);
     assert.deepEqual(standin.requests.map((r) => r.path).sort(), ['/api/show', '/api/tags']);
   });
 
-  it('says a chat-only template does not support suffix, and finds a tagless name as :latest', async () => {
+  it('reads a chat-only model, and finds a tagless name as :latest', async () => {
     const details = await fetchOllamaModelDetails({ baseUrl: standin.url, fetch }, 'llama3.2', new AbortController().signal);
-    assert.equal(details.supportsSuffix, false);
+    assert.equal(details.template, OLLAMA_STANDIN_MODELS[1].template);
     assert.equal(details.contextLength, 131072);
     assert.equal(details.numCtx, 8192);
     assert.equal(details.digest, OLLAMA_STANDIN_MODELS[1].digest);
@@ -169,13 +169,6 @@ describe('Ollama provider: protocol details', () => {
     await ollama.modelDetails(MODEL, new AbortController().signal);
     const out = await collect(ollama.streamFim(fim, new AbortController().signal));
     assert.equal(out.final?.version, OLLAMA_STANDIN_MODELS[0].digest);
-  });
-
-  it('templateSupportsSuffix looks for .Suffix in the template', () => {
-    assert.equal(templateSupportsSuffix('{{ if .Suffix }}<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>{{ end }}'), true);
-    assert.equal(templateSupportsSuffix('{{ .System }} {{ .Prompt }}'), false);
-    assert.equal(templateSupportsSuffix('{{ .Suffixes }}'), false);
-    assert.equal(templateSupportsSuffix(''), false);
   });
 
   for (const [name, step] of [
