@@ -1,18 +1,21 @@
 // Router panel (browser side): decisions, cost, and the A/B "feel" of models, in three tabs.
 // Talks to the extension host only through the messages in src/shared/routerProtocol.ts.
-import type { RouterHostMessage, RouterWebviewMessage } from '../src/shared/routerProtocol';
+import type { RouterHostMessage, RouterTab, RouterWebviewMessage } from '../src/shared/routerProtocol';
 import { CostView } from './router/costView';
 import { DecisionsView } from './router/decisionsView';
 import type { ViewHost } from './router/decisionsView';
 import { button, h } from './router/dom';
 import { FeelView } from './router/feelView';
 
-type TabId = 'decisions' | 'cost' | 'feel';
-const TABS: readonly { id: TabId; label: string }[] = [
-  { id: 'decisions', label: 'Decisions' },
-  { id: 'cost', label: 'Cost' },
-  { id: 'feel', label: 'Feel' },
-];
+type TabId = RouterTab;
+// A Record, so a tab added to RouterTab fails to compile until it is labelled here (importing
+// ROUTER_TABS as a value would pull zod into this bundle).
+const TAB_LABELS: Record<TabId, string> = { decisions: 'Decisions', cost: 'Cost', feel: 'Feel' };
+const TABS: readonly { id: TabId; label: string }[] = (Object.keys(TAB_LABELS) as TabId[]).map((id) => ({ id, label: TAB_LABELS[id] }));
+
+function isTab(value: unknown): value is TabId {
+  return TABS.some((t) => t.id === value);
+}
 
 /** What survives the panel being hidden and shown again (view state only; the host owns the data). */
 interface SavedRouterState {
@@ -35,7 +38,7 @@ class RouterApp implements ViewHost {
 
   constructor(root: HTMLElement) {
     const saved = vscode.getState();
-    this.tab = saved?.version === 1 && TABS.some((t) => t.id === saved.tab) ? saved.tab : 'decisions';
+    this.tab = saved?.version === 1 && isTab(saved.tab) ? saved.tab : 'decisions';
     this.decisions = new DecisionsView(this);
     this.cost = new CostView(this);
     this.feel = new FeelView(this);
@@ -153,6 +156,10 @@ class RouterApp implements ViewHost {
         break;
       case 'comparisonRevealed':
         this.feel.comparisonRevealed(msg);
+        break;
+      case 'showTab':
+        // Focus follows, as when the user picks a tab: the tab the focus was in may just have been hidden.
+        if (isTab(msg.tab)) this.select(msg.tab, true);
         break;
       case 'exportDone':
         this.announce(msg.message);

@@ -128,6 +128,10 @@ export function parseRouterWebviewMessage(raw: unknown): RouterWebviewMessage | 
 
 export type ComparisonSide = 'a' | 'b';
 
+/** The panel's tabs, in the order they are shown. */
+export const ROUTER_TABS = ['decisions', 'cost', 'feel'] as const;
+export type RouterTab = (typeof ROUTER_TABS)[number];
+
 /** Everything the panel shows, sent once in answer to `ready`. */
 export interface RouterPanelSnapshot {
   filter: DecisionFilter;
@@ -171,6 +175,8 @@ export type RouterHostMessage =
   | { type: 'comparisonDelta'; comparisonId: string; side: ComparisonSide; text: string }
   | { type: 'comparisonSideDone'; comparisonId: string; side: ComparisonSide; ttftMs: number | null; totalMs: number | null; costUsd: number | null; error?: string }
   | { type: 'comparisonRevealed'; replyTo?: string; comparisonId: string; choice: VoteChoice; modelA: string; modelB: string; winner: string | null }
+  /** Select a tab and focus it (e.g. Feel when a comparison starts); posted after `init`, never before. */
+  | { type: 'showTab'; tab: RouterTab }
   | { type: 'exportDone'; replyTo: string; ok: boolean; message: string }
   | { type: 'proposalApplied'; replyTo: string; task: TaskKind; ok: boolean; message: string }
   | { type: 'error'; replyTo?: string; message: string };

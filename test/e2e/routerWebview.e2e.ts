@@ -12,6 +12,7 @@ import { makeDecision, modelSummary, syntheticLedger } from '../support/syntheti
 import { RouterPanelSession } from '../../src/core/panel/routerPanelSession';
 import type { RouterPanelEnvironment } from '../../src/core/panel/routerPanelSession';
 import { pickFrontierReference } from '../../src/core/panel/costSummary';
+import { PendingComparisons } from '../../src/core/panel/pendingComparisons';
 import type { PairwiseVote, SealedOrder } from '../../src/core/ratings/blinding';
 import { blindComparison, revealAfterVote, seededRng } from '../../src/core/ratings/blinding';
 import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../../src/core/settings';
@@ -281,6 +282,35 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     await shot('router-webview-cost-dark');
   });
 
+  it('selects and focuses the Feel tab when the host posts showTab', async () => {
+    await view.page.getByRole('tab', { name: 'Decisions' }).click();
+    assert.equal(await view.page.locator('#tab-feel').getAttribute('aria-selected'), 'false');
+    // A comparison arriving on another tab marks Feel as unseen; showTab must clear the mark.
+    await view.send([{ type: 'comparisonStarted', comparisonId: 'cmp-tab', task: 'chat', prompt: 'Which is clearer?', startedAt: Date.now() }]);
+    await view.page.locator('#tab-feel .tab-dot').waitFor();
+    await view.send([{ type: 'showTab', tab: 'feel' }]);
+    await view.page.waitForFunction(() => document.getElementById('tab-feel')?.getAttribute('aria-selected') === 'true');
+    assert.deepEqual(await view.page.$$eval('[role="tab"]', (tabs) => tabs.map((t) => [t.id, t.getAttribute('aria-selected'), (t as HTMLElement).tabIndex])), [
+      ['tab-decisions', 'false', -1],
+      ['tab-cost', 'false', -1],
+      ['tab-feel', 'true', 0],
+    ]);
+    assert.equal(await view.page.locator('#panel-feel').isVisible(), true);
+    assert.equal(await view.page.locator('#panel-decisions').isHidden(), true);
+    assert.equal(await view.page.locator('#panel-cost').isHidden(), true);
+    assert.equal(await view.page.evaluate(() => document.activeElement?.id), 'tab-feel', 'focus moves to the selected tab');
+    assert.equal(await view.page.locator('#tab-feel .tab-dot').isHidden(), true, 'the new comparison is now in view');
+    assert.equal(await view.page.locator('article.comparison[data-comparison="cmp-tab"]').isVisible(), true);
+
+    // Another tab by name, and a name the panel does not have (ignored, no error).
+    await view.send([{ type: 'showTab', tab: 'cost' }]);
+    await view.page.waitForFunction(() => document.getElementById('tab-cost')?.getAttribute('aria-selected') === 'true');
+    await view.send([{ type: 'showTab', tab: 'settings' } as unknown as RouterHostMessage, { type: 'showTab', tab: 'decisions' }]);
+    await view.page.waitForFunction(() => document.getElementById('tab-decisions')?.getAttribute('aria-selected') === 'true');
+    assert.equal(await view.page.locator('[role="tab"][aria-selected="true"]').count(), 1);
+    await noProblems(view);
+  });
+
   it('shows a comparison blinded, posts the vote with tags, and reveals the models after it', async () => {
     await view.page.getByRole('tab', { name: 'Feel' }).click();
     const answers = {
@@ -349,6 +379,50 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     assert.equal((await view.waitForPosted('setAutoApply', since)).enabled, true);
     await view.page.waitForFunction(() => (document.querySelector('#auto-apply') as HTMLInputElement).checked);
     await noProblems(view);
+  });
+
+  it('a reopened panel rebuilds a comparison that ran on while it was closed, on the Feel tab, ready for the vote', async () => {
+    // As RouterPanelHost does: cards kept in PendingComparisons, replayed after init, then showTab.
+    const comparisons = new PendingComparisons();
+    const blinded = blindComparison('cmp-reopen', 'chat', { model: 'gpt-6-luna', answer: 'Use a Map keyed by id.' }, { model: 'claude-haiku-4-5', answer: 'Sort, then walk once.' }, seededRng(11));
+    sealed.set('cmp-reopen', blinded.sealed);
+    comparisons.start({ type: 'comparisonStarted', comparisonId: 'cmp-reopen', task: 'chat', prompt: 'Remove duplicate users', startedAt: Date.now() }, false);
+    for (const side of ['a', 'b'] as const) {
+      const text = blinded.shown[side];
+      for (let i = 0; i < text.length; i += 5) comparisons.update({ type: 'comparisonDelta', comparisonId: 'cmp-reopen', side, text: text.slice(i, i + 5) }, false);
+      comparisons.update({ type: 'comparisonSideDone', comparisonId: 'cmp-reopen', side, ttftMs: 300, totalMs: 1200, costUsd: 0.001 }, false);
+    }
+    assert.equal(comparisons.needsAttention(), true);
+    const reopenedHost = async (m: RouterWebviewMessage): Promise<RouterHostMessage[]> => {
+      if (m.type !== 'ready') return host(m);
+      const out = [...(session.answer(m) ?? []), ...comparisons.replay()];
+      if (comparisons.needsAttention()) out.push({ type: 'showTab', tab: 'feel' });
+      comparisons.markShown();
+      return out;
+    };
+    const reopened = await openRouterWebview(browser, server, 'dark', reopenedHost);
+    try {
+      await reopened.waitForPosted('ready');
+      assert.equal((reopened.posted[0] as { type: string }).type, 'ready');
+      const card = reopened.page.locator('article.comparison[data-comparison="cmp-reopen"]');
+      await card.waitFor();
+      await reopened.page.waitForFunction(() => document.getElementById('tab-feel')?.getAttribute('aria-selected') === 'true');
+      assert.equal(await reopened.page.locator('#panel-feel').isVisible(), true);
+      assert.equal(await reopened.page.locator('#panel-decisions').isHidden(), true);
+      assert.equal(await card.locator('.side-a pre.answer').textContent(), blinded.shown.a, 'side A in full');
+      assert.equal(await card.locator('.side-b pre.answer').textContent(), blinded.shown.b, 'side B in full');
+      assert.ok(!(await card.innerText()).includes('gpt-6-luna'), 'still blind');
+      const voteA = card.getByRole('button', { name: 'A is better' });
+      assert.equal(await voteA.isEnabled(), true, 'both answers are in: the vote is open');
+      const since = reopened.posted.length;
+      await voteA.click();
+      assert.equal((await reopened.waitForPosted('vote', since)).comparisonId, 'cmp-reopen');
+      await card.locator('.revealed-model').first().waitFor();
+      assert.deepEqual(await card.locator('.revealed-model').allInnerTexts(), [blinded.sealed.modelA, blinded.sealed.modelB]);
+      await noProblems(reopened);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('renders in the light and high-contrast themes', async () => {

@@ -59,42 +59,37 @@ export async function compareModels(services: Services, panel: RouterPanelHost):
   const id = randomUUID();
   const blinded = blindComparison(id, 'chat', { model: pair[0].id, answer: pair[0] }, { model: pair[1].id, answer: pair[1] }, Math.random);
   panel.show();
-  panel.beginComparison(blinded.sealed);
-  panel.postComparison([{ type: 'comparisonStarted', comparisonId: id, task: 'chat', prompt, startedAt: services.ports.clock.now() }]);
-  const abort = new AbortController();
-  const sub = { dispose: () => abort.abort() };
-  services.context.subscriptions.push(sub);
+  // Not tied to the panel: closing it leaves both calls running; only deactivation aborts them.
+  const signal = panel.beginComparison(blinded.sealed, { type: 'comparisonStarted', comparisonId: id, task: 'chat', prompt, startedAt: services.ports.clock.now() });
   const workspace = services.settings.workspaceKey(vscode.window.activeTextEditor?.document.uri);
   const runSide = async (side: ComparisonSide, model: ModelRef): Promise<void> => {
     try {
       const events = services.runner.run(
         { task: 'chat', call: { kind: 'chat', messages: [{ role: 'user', content: prompt }] }, promptTokens: estimateTokens(prompt), workspace, pinnedModelId: model.id, localOnly: settings.privacy.localOnly || undefined },
         settings,
-        abort.signal,
+        signal,
       );
       for await (const ev of events) {
-        if (ev.type === 'text') panel.postComparison([{ type: 'comparisonDelta', comparisonId: id, side, text: ev.text }]);
+        if (ev.type === 'text') panel.postComparison({ type: 'comparisonDelta', comparisonId: id, side, text: ev.text });
+        // Aborted only as the extension deactivates: end quietly, no card or warning to show.
+        else if (signal.aborted && (ev.type === 'done' || ev.type === 'failed')) return;
         else if (ev.type === 'done') {
           services.showBudgetSignals(ev.budgetSignals);
-          panel.postComparison([{ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: ev.result.ttftMs, totalMs: ev.result.totalMs, costUsd: ev.record.costUsd }]);
+          panel.postComparison({ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: ev.result.ttftMs, totalMs: ev.result.totalMs, costUsd: ev.record.costUsd });
           return;
         } else if (ev.type === 'failed') {
           services.showBudgetSignals(ev.budgetSignals);
           services.logger.warn(`compare models: side ${side} (${model.id}) failed: ${ev.error.message}`);
           // The card stays blind: the error names the side, not the model.
-          panel.postComparison([{ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: null, totalMs: null, costUsd: ev.record.costUsd, error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.` }]);
+          panel.postComparison({ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: null, totalMs: null, costUsd: ev.record.costUsd, error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.` });
           return;
         }
       }
     } catch (e) {
+      if (signal.aborted) return;
       services.logger.warn(`compare models: side ${side} (${model.id}) failed: ${e instanceof Error ? e.message : String(e)}`);
-      panel.postComparison([{ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: null, totalMs: null, costUsd: null, error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.` }]);
+      panel.postComparison({ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: null, totalMs: null, costUsd: null, error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.` });
     }
   };
-  try {
-    await Promise.all([runSide('a', blinded.shown.a), runSide('b', blinded.shown.b)]);
-  } finally {
-    const at = services.context.subscriptions.indexOf(sub);
-    if (at >= 0) services.context.subscriptions.splice(at, 1);
-  }
+  await Promise.all([runSide('a', blinded.shown.a), runSide('b', blinded.shown.b)]);
 }

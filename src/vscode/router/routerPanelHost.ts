@@ -11,8 +11,10 @@ import { pickFrontierReference } from '../../core/panel/costSummary';
 import type { SealedOrder } from '../../core/ratings/blinding';
 import { revealAfterVote } from '../../core/ratings/blinding';
 import type { ExportFormat } from '../../core/panel/exportDecisions';
+import type { ComparisonStarted, ComparisonUpdate } from '../../core/panel/pendingComparisons';
+import { PendingComparisons } from '../../core/panel/pendingComparisons';
 import type { TaskKind } from '../../core/types';
-import type { RouterHostMessage, RouterWebviewMessage, RouterWebviewMessageOf } from '../../shared/routerProtocol';
+import type { RouterHostMessage, RouterTab, RouterWebviewMessage, RouterWebviewMessageOf } from '../../shared/routerProtocol';
 import { checkRouterWebviewMessage } from '../../shared/routerProtocol';
 import { SETTINGS_SECTION } from '../../core/settings';
 import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
@@ -32,8 +34,12 @@ export class RouterPanelHost implements vscode.Disposable {
   private currentEnv: RouterPanelEnvironment | undefined;
   private readonly votes: VoteStore;
   private readonly sealed = new Map<string, SealedOrder>();
-  /** Comparison messages posted before the webview said `ready`: they are not part of `init`. */
-  private queuedUntilReady: RouterHostMessage[] = [];
+  /** Running and unvoted comparisons: they outlive the panel and are replayed into the next one after `init`. */
+  private readonly comparisons = new PendingComparisons();
+  /** A tab asked for before the webview said `ready`. */
+  private tabAfterReady: RouterTab | undefined;
+  /** Comparisons run until they finish, whether or not the panel is open; only deactivation aborts them. */
+  private readonly deactivation = new AbortController();
   private flushTimer: ReturnType<typeof setInterval> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -67,29 +73,41 @@ export class RouterPanelHost implements vscode.Disposable {
       this.stopFlushTimer();
       this.panel = undefined;
       this.ready = false;
-      this.queuedUntilReady = [];
+      this.tabAfterReady = undefined;
     });
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, 'router', 'Switchboard Router');
     void this.sessionNow();
     this.syncFlushTimer();
   }
 
-  /** Registers a comparison's hidden order so a later vote can reveal it. */
-  beginComparison(order: SealedOrder): void {
+  /**
+   * Registers a comparison (its hidden order, so a later vote can reveal it, and its card) and brings
+   * the Feel tab forward. Returns the signal for its model calls: it aborts only when the extension
+   * deactivates, never when the panel closes.
+   */
+  beginComparison(order: SealedOrder, started: ComparisonStarted): AbortSignal {
     this.sealed.set(order.id, order);
+    for (const dropped of this.comparisons.start(started, this.ready)) this.sealed.delete(dropped);
+    if (this.ready) this.post([started]);
+    this.showTab('feel');
+    return this.deactivation.signal;
   }
 
-  /** Posts comparison messages; held until the webview is ready if it is still loading. */
-  postComparison(messages: RouterHostMessage[]): void {
+  /** Streams a comparison's progress to the panel if one is ready; kept either way for the next panel to show. */
+  postComparison(update: ComparisonUpdate): void {
+    this.comparisons.update(update, this.ready);
+    if (this.ready) this.post([update]);
+  }
+
+  /** Selects a tab in the open panel; a panel still loading gets it after `init`. */
+  showTab(tab: RouterTab): void {
     if (!this.panel) return;
-    if (!this.ready) {
-      this.queuedUntilReady.push(...messages);
-      return;
-    }
-    this.post(messages);
+    if (this.ready) this.post([{ type: 'showTab', tab }]);
+    else this.tabAfterReady = tab;
   }
 
   dispose(): void {
+    this.deactivation.abort();
     this.stopFlushTimer();
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
@@ -193,15 +211,21 @@ export class RouterPanelHost implements vscode.Disposable {
       return;
     }
     const message = check.message;
+    const panel = this.panel;
     try {
       const session = await this.sessionNow();
+      // The panel that sent this closed while the ledger was read: a reopened one sends its own `ready`.
+      if (this.panel !== panel) return;
       const answer = session.answer(message);
       if (message.type === 'ready') {
         this.ready = true;
         this.post(answer ?? []);
-        const queued = this.queuedUntilReady;
-        this.queuedUntilReady = [];
-        this.post(queued);
+        // Comparisons that ran on while no panel was open, or since this one was created.
+        this.post(this.comparisons.replay());
+        const tab = this.tabAfterReady ?? (this.comparisons.needsAttention() ? 'feel' : undefined);
+        this.tabAfterReady = undefined;
+        this.comparisons.markShown();
+        if (tab) this.post([{ type: 'showTab', tab }]);
         return;
       }
       if (!this.ready) return;
@@ -262,6 +286,7 @@ export class RouterPanelHost implements vscode.Disposable {
     const workspace = this.env.workspace ?? undefined;
     const revealed = revealAfterVote(order, { choice: message.choice, tags: message.tags, time: this.services.ports.clock.now(), workspace });
     this.sealed.delete(message.comparisonId);
+    this.comparisons.end(message.comparisonId);
     session.setVotes(await this.votes.add(revealed.vote));
     if (this.env.autoApply) await this.autoApplyProposal(session, order.task);
     return [

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { MAX_PAGE_LIMIT, checkRouterWebviewMessage, parseRouterWebviewMessage } from '../../../src/shared/routerProtocol';
+import type { RouterHostMessage, RouterHostMessageOf } from '../../../src/shared/routerProtocol';
+import { MAX_PAGE_LIMIT, ROUTER_TABS, checkRouterWebviewMessage, parseRouterWebviewMessage } from '../../../src/shared/routerProtocol';
 
 function accepts(raw: unknown): void {
   const r = checkRouterWebviewMessage(raw);
@@ -149,5 +150,22 @@ describe('router panel protocol: webview → host validation', () => {
   it('does not let a rejected message pollute Object.prototype', () => {
     parseRouterWebviewMessage(JSON.parse('{"__proto__":{"polluted":true},"type":"ready"}'));
     assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
+  });
+});
+
+describe('router panel protocol: host → webview showTab', () => {
+  it('names the three tabs in the order the panel shows them', () => {
+    assert.deepEqual([...ROUTER_TABS], ['decisions', 'cost', 'feel']);
+  });
+
+  it('is a plain message that survives postMessage cloning unchanged', () => {
+    const message: RouterHostMessageOf<'showTab'> = { type: 'showTab', tab: 'feel' };
+    const asHost: RouterHostMessage = message;
+    assert.deepEqual(structuredClone(asHost), { type: 'showTab', tab: 'feel' });
+    assert.deepEqual(Object.keys(message), ['type', 'tab']);
+  });
+
+  it('is not something the webview may send to the host', () => {
+    rejects({ type: 'showTab', tab: 'feel' });
   });
 });

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import type { ComparisonStarted, ComparisonUpdate } from '../../../src/core/panel/pendingComparisons';
+import { MAX_PENDING_COMPARISONS, PendingComparisons } from '../../../src/core/panel/pendingComparisons';
+import type { ComparisonSide, RouterHostMessage } from '../../../src/shared/routerProtocol';
+
+const T = new Date(2026, 10, 25, 9).getTime();
+
+function started(id: string, at = T): ComparisonStarted {
+  return { type: 'comparisonStarted', comparisonId: id, task: 'chat', prompt: `prompt for ${id}`, startedAt: at };
+}
+
+function delta(id: string, side: ComparisonSide, text: string): ComparisonUpdate {
+  return { type: 'comparisonDelta', comparisonId: id, side, text };
+}
+
+function done(id: string, side: ComparisonSide, extra: { error?: string } = {}): ComparisonUpdate {
+  return { type: 'comparisonSideDone', comparisonId: id, side, ttftMs: side === 'a' ? 120 : 340, totalMs: side === 'a' ? 900 : 1400, costUsd: side === 'a' ? 0.0012 : null, ...extra };
+}
+
+/** What a Feel tab shows after receiving `messages`: per comparison, each side's text and whether it finished. */
+function cards(messages: readonly RouterHostMessage[]): Map<string, { prompt: string; a: string; b: string; doneA: boolean; doneB: boolean; error: string | undefined }> {
+  const out = new Map<string, { prompt: string; a: string; b: string; doneA: boolean; doneB: boolean; error: string | undefined }>();
+  for (const m of messages) {
+    if (m.type === 'comparisonStarted') out.set(m.comparisonId, { prompt: m.prompt, a: '', b: '', doneA: false, doneB: false, error: undefined });
+    const card = 'comparisonId' in m ? out.get(m.comparisonId) : undefined;
+    if (!card) continue;
+    if (m.type === 'comparisonDelta') card[m.side] += m.text;
+    if (m.type === 'comparisonSideDone') {
+      if (m.side === 'a') card.doneA = true;
+      else card.doneB = true;
+      card.error ??= m.error;
+    }
+  }
+  return out;
+}
+
+describe('pending comparisons (cards that outlive the router panel)', () => {
+  it('replays a comparison the panel never saw: start, each answer as one delta, then each finished side', () => {
+    const store = new PendingComparisons();
+    store.start(started('c1'), false);
+    for (const [side, text] of [['a', 'func'], ['b', 'const '], ['a', 'tion f() {}'], ['b', 'f = () => {}']] as const) store.update(delta('c1', side, text), false);
+    store.update(done('c1', 'b'), false);
+    store.update(done('c1', 'a'), false);
+    assert.deepEqual(store.replay(), [
+      started('c1'),
+      delta('c1', 'a', 'function f() {}'),
+      done('c1', 'a'),
+      delta('c1', 'b', 'const f = () => {}'),
+      done('c1', 'b'),
+    ]);
+  });
+
+  it('rebuilds in a new panel exactly what a panel open throughout would show, however the run was split', () => {
+    const all: RouterHostMessage[] = [];
+    const store = new PendingComparisons();
+    const send = (m: ComparisonStarted | ComparisonUpdate, open: boolean) => {
+      all.push(m);
+      if (m.type === 'comparisonStarted') store.start(m, open);
+      else store.update(m, open);
+    };
+    // The panel is open for the start and a little text, then closed for the rest of the run.
+    send(started('c1'), true);
+    send(delta('c1', 'a', 'Use a '), true);
+    send(delta('c1', 'b', 'Debounce '), false);
+    send(delta('c1', 'a', 'timer.'), false);
+    send(started('c2', T + 5), false);
+    send(done('c1', 'a'), false);
+    send(delta('c1', 'b', 'with setTimeout.'), false);
+    send(done('c1', 'b', { error: 'Side B failed; see the Switchboard log for details.' }), false);
+    send(delta('c2', 'a', 'x'), false);
+    const replayed = cards(store.replay());
+    assert.deepEqual(replayed, cards(all));
+    assert.deepEqual(replayed.get('c1'), { prompt: 'prompt for c1', a: 'Use a timer.', b: 'Debounce with setTimeout.', doneA: true, doneB: true, error: 'Side B failed; see the Switchboard log for details.' });
+    assert.deepEqual([...replayed.keys()], ['c1', 'c2'], 'oldest first, so the newest card ends up on top');
+  });
+
+  it('leaves out an empty answer but still replays its finished side', () => {
+    const store = new PendingComparisons();
+    store.start(started('c1'), true);
+    store.update(delta('c1', 'a', 'only A wrote'), true);
+    store.update(done('c1', 'b', { error: 'Side B failed; see the Switchboard log for details.' }), true);
+    assert.deepEqual(
+      store.replay().map((m) => [m.type, 'side' in m ? m.side : '-']),
+      [
+        ['comparisonStarted', '-'],
+        ['comparisonDelta', 'a'],
+        ['comparisonSideDone', 'b'],
+      ],
+    );
+  });
+
+  it('ignores updates for comparisons it does not keep, and text after a side finished', () => {
+    const store = new PendingComparisons();
+    store.update(delta('ghost', 'a', 'boo'), false);
+    assert.equal(store.size, 0);
+    assert.deepEqual(store.replay(), []);
+    store.start(started('c1'), true);
+    store.update(delta('c1', 'a', 'done.'), true);
+    store.update(done('c1', 'a'), true);
+    store.update(delta('c1', 'a', ' late'), false);
+    store.update(done('c1', 'a', { error: 'second done' }), false);
+    assert.deepEqual(cards(store.replay()).get('c1'), { prompt: 'prompt for c1', a: 'done.', b: '', doneA: true, doneB: false, error: undefined });
+    assert.equal(store.needsAttention(), true, 'side B still running');
+  });
+
+  it('starting the same comparison twice keeps the first and its text', () => {
+    const store = new PendingComparisons();
+    store.start(started('c1', T), true);
+    store.update(delta('c1', 'a', 'kept'), true);
+    assert.deepEqual(store.start(started('c1', T + 1000), true), []);
+    assert.equal(store.size, 1);
+    const replay = store.replay();
+    assert.equal(replay[0].type === 'comparisonStarted' && replay[0].startedAt, T);
+    assert.equal(cards(replay).get('c1')?.a, 'kept');
+  });
+
+  it('wants the Feel tab while a side is running, or once something happened that no panel showed', () => {
+    const store = new PendingComparisons();
+    assert.equal(store.needsAttention(), false, 'nothing kept');
+    store.start(started('c1'), true);
+    assert.equal(store.running(), true);
+    assert.equal(store.needsAttention(), true, 'running');
+    store.update(done('c1', 'a'), true);
+    store.update(done('c1', 'b'), true);
+    assert.equal(store.running(), false);
+    assert.equal(store.needsAttention(), false, 'finished while a panel showed it');
+
+    store.start(started('c2'), true);
+    store.update(done('c2', 'a'), true);
+    store.update(done('c2', 'b'), false);
+    assert.equal(store.running(), false);
+    assert.equal(store.needsAttention(), true, 'finished while no panel was open');
+    store.markShown();
+    assert.equal(store.needsAttention(), false, 'a reopened panel received it');
+    assert.equal(store.size, 2, 'shown cards are still kept until voted on');
+
+    store.start(started('c3'), false);
+    store.update(done('c3', 'a'), true);
+    store.update(done('c3', 'b'), true);
+    assert.equal(store.needsAttention(), true, 'its start was never shown');
+  });
+
+  it('forgets a comparison once it is voted on', () => {
+    const store = new PendingComparisons();
+    store.start(started('c1'), false);
+    store.start(started('c2'), false);
+    assert.equal(store.end('c1'), true);
+    assert.equal(store.end('c1'), false);
+    assert.equal(store.has('c1'), false);
+    assert.deepEqual([...cards(store.replay()).keys()], ['c2']);
+    store.update(done('c2', 'a'), true);
+    store.update(done('c2', 'b'), true);
+    store.markShown();
+    store.end('c2');
+    assert.equal(store.needsAttention(), false);
+    assert.deepEqual(store.replay(), []);
+  });
+
+  it(`keeps the newest ${MAX_PENDING_COMPARISONS} and names the ones it drops, oldest first`, () => {
+    const store = new PendingComparisons();
+    for (let i = 0; i < MAX_PENDING_COMPARISONS; i++) assert.deepEqual(store.start(started(`c${i}`, T + i), true), []);
+    assert.deepEqual(store.start(started('new-1'), true), ['c0']);
+    assert.equal(store.size, MAX_PENDING_COMPARISONS);
+    const small = new PendingComparisons(2);
+    small.start(started('x'), true);
+    small.start(started('y'), true);
+    small.end('x');
+    assert.deepEqual(small.start(started('z'), true), [], 'a voted comparison no longer counts');
+    assert.deepEqual(small.start(started('w'), true), ['y']);
+    assert.deepEqual([...cards(small.replay()).keys()], ['z', 'w']);
+  });
+
+  it('replays copies: changing what was posted does not change what is kept', () => {
+    const store = new PendingComparisons();
+    const start = started('c1');
+    store.start(start, true);
+    start.prompt = 'changed by the caller';
+    store.update(delta('c1', 'a', 'text'), true);
+    const first = store.replay();
+    for (const m of first) if (m.type === 'comparisonDelta') m.text = 'mutated';
+    assert.deepEqual(store.replay(), [started('c1'), delta('c1', 'a', 'text')]);
+  });
+});
