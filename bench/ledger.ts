@@ -1,8 +1,10 @@
-// Ledger: append throughput, and totals query time at 1,000,000 records (target < 50 ms).
+// Ledger: append throughput, totals query time at 1,000,000 records (target < 50 ms), and prune time.
 // Run: npx tsx bench/ledger.ts   (writes ~0.6 GB under the OS temp folder and removes it)
-import { mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+//      npx tsx bench/ledger.ts prune   (only the prune figures, ~20 MB)
+import { mkdtempSync, rmSync, statSync, writeFileSync, readdirSync, utimesSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { dayKeyOf } from '../src/core/cost/calendar';
 import { Ledger, serialise } from '../src/core/cost/ledger';
 import type { DecisionRecord } from '../src/core/router/decision';
 import type { TaskKind, Tier } from '../src/core/types';
@@ -171,10 +173,50 @@ async function totalsBench(): Promise<void> {
   }
 }
 
+const PRUNE_FILES = 100;
+const PRUNE_RECORDS_PER_FILE = 250;
+
+/** 100 rotated files, one every 2 days back from today, then prunes with a 60-day window. */
+async function pruneBench(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-prune-'));
+  try {
+    const now = Date.now();
+    let bytes = 0;
+    for (let f = 1; f <= PRUNE_FILES; f++) {
+      const d = new Date(now);
+      const at = new Date(d.getFullYear(), d.getMonth(), d.getDate() - 2 * (PRUNE_FILES - f), 12).getTime();
+      const day = dayKeyOf(at);
+      const lines = Array.from({ length: PRUNE_RECORDS_PER_FILE }, (_, i) => serialise({ ...record(f * PRUNE_RECORDS_PER_FILE + i), day, time: at })).join('');
+      const file = path.join(dir, `ledger-${String(f).padStart(6, '0')}.jsonl`);
+      writeFileSync(file, lines);
+      utimesSync(file, at / 1000, at / 1000);
+      bytes += Buffer.byteLength(lines);
+    }
+    // As at a second start: the first window indexed everything and closed.
+    const first = await Ledger.open({ dir });
+    await first.totals();
+    await first.close();
+
+    const ledger = await Ledger.open({ dir, retention: () => ({ retentionDays: 60, maxMegabytes: 0 }), pruneAfterOpenMs: 3_600_000 });
+    const [report, coldMs] = await time(() => ledger.prune());
+    const deletedMb = report.removed.reduce((sum, r) => sum + r.bytes, 0) / 1e6;
+    console.log(`\nprune, ${PRUNE_FILES} files (${(bytes / 1e6).toFixed(0)} MB, indexed), 60-day window: ${report.removed.length} files / ${deletedMb.toFixed(1)} MB deleted in ${coldMs.toFixed(1)} ms (fresh ledger object: loads indexes first)`);
+    const again: number[] = [];
+    for (let i = 0; i < 20; i++) again.push((await time(() => ledger.prune()))[1]);
+    stats(`prune again, ${PRUNE_FILES - report.removed.length} files left, nothing to delete`, again);
+    await ledger.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`Ledger benchmark, Node ${process.version}, one record ≈ ${Buffer.byteLength(serialise(record(7)))} bytes`);
-  await appendBench();
-  await totalsBench();
+  if (process.argv[2] !== 'prune') {
+    await appendBench();
+    await totalsBench();
+  }
+  await pruneBench();
 }
 
 main().catch((e: unknown) => {

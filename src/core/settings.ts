@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import type { ModelRef, ProviderKind, TaskKind, Tier } from './types';
 import { priceTableEntry } from './cost/price';
+import type { LedgerRetention } from './cost/ledgerRetention';
+import { DEFAULT_RETENTION, MIN_RETENTION_DAYS } from './cost/ledgerRetention';
 
 export const SETTINGS_SECTION = 'switchboard';
 
@@ -46,6 +48,8 @@ export interface SettingsSnapshot {
     keepAlive: string;
   };
   ab: { sampleRate: number; autoApplyRoutes: boolean };
+  /** How long the spend ledger keeps rotated files, and how large it may grow. */
+  ledger: LedgerRetention;
 }
 
 /** Every setting, keyed by its id under `switchboard.`, with the type it holds. */
@@ -70,6 +74,8 @@ export interface SettingValues {
   'completion.keepAlive': string;
   'ab.sampleRate': number;
   'ab.autoApplyRoutes': boolean;
+  'ledger.retentionDays': number;
+  'ledger.maxMegabytes': number;
 }
 export type SettingKey = keyof SettingValues;
 
@@ -163,6 +169,8 @@ export const DEFAULT_SETTING_VALUES: Readonly<SettingValues> = deepFreeze({
   'completion.keepAlive': '30m',
   'ab.sampleRate': 0,
   'ab.autoApplyRoutes': false,
+  'ledger.retentionDays': DEFAULT_RETENTION.retentionDays,
+  'ledger.maxMegabytes': DEFAULT_RETENTION.maxMegabytes,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -295,6 +303,21 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: SettingSpec<K> } = {
     fix: 'use a fraction from 0 (never) to 1 (every request)',
   },
   'ab.autoApplyRoutes': { schema: z.boolean(), scope: 'application', merge: 'replace', untrusted: 'ignore', fix: 'use true or false' },
+  // One ledger serves every window and workspace, so only user settings may say how much of it to keep.
+  'ledger.retentionDays': {
+    schema: z.number().int().min(MIN_RETENTION_DAYS).max(36_500),
+    scope: 'application',
+    merge: 'replace',
+    untrusted: 'ignore',
+    fix: `use a whole number of days from ${MIN_RETENTION_DAYS} (this month's budget totals need a full month) to 36500; the default is ${DEFAULT_RETENTION.retentionDays}`,
+  },
+  'ledger.maxMegabytes': {
+    schema: z.number().int().min(0).max(1_000_000),
+    scope: 'application',
+    merge: 'replace',
+    untrusted: 'ignore',
+    fix: `use a whole number of megabytes, or 0 for no size cap; the default is ${DEFAULT_RETENTION.maxMegabytes}`,
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
@@ -326,6 +349,7 @@ export function snapshotFromValues(values: SettingValues, spendScope: SettingsSn
       keepAlive: values['completion.keepAlive'],
     },
     ab: { sampleRate: values['ab.sampleRate'], autoApplyRoutes: values['ab.autoApplyRoutes'] },
+    ledger: { retentionDays: values['ledger.retentionDays'], maxMegabytes: values['ledger.maxMegabytes'] },
   };
 }
 
@@ -351,6 +375,8 @@ export function valuesFromSnapshot(s: SettingsSnapshot): SettingValues {
     'completion.keepAlive': s.completion.keepAlive,
     'ab.sampleRate': s.ab.sampleRate,
     'ab.autoApplyRoutes': s.ab.autoApplyRoutes,
+    'ledger.retentionDays': s.ledger.retentionDays,
+    'ledger.maxMegabytes': s.ledger.maxMegabytes,
   };
 }
 

@@ -47,7 +47,8 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
   const budget = new BudgetGuard();
   const status = new SwitchboardStatus();
   const recorded = new vscode.EventEmitter<DecisionRecord>();
-  const ledger = openLedger(ports).then(
+  // Read at each prune, so a changed retention setting applies to the next one.
+  const ledger = openLedger(ports, { retention: () => settings.snapshot().ledger }).then(
     (l) => l,
     (e: unknown) => {
       logger.warn(`ledger: could not open ${ports.storageDir} — decisions will not be recorded: ${e instanceof Error ? e.message : String(e)}`);

@@ -14,16 +14,24 @@
 // aggregates for its first `bytes` bytes. A query reads the sidecars and folds in only the bytes
 // appended since (kept incrementally in memory between queries), and refreshes a sidecar once
 // enough new bytes have been folded.
+//
+// Retention: a prune (shortly after open, and after each rotation, never inside an append) deletes
+// rotated files past the retention window or, oldest first, while over the size cap — never the
+// newest file, one with this month's records, or one written in the last few minutes (another
+// window may still append to it). A writer whose file went quiet re-resolves the newest file first,
+// so a prune in another window cannot take a file from under it.
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Logger, Ports } from '../ports';
-import { silentLogger } from '../ports';
+import type { Clock, Logger, Ports } from '../ports';
+import { silentLogger, systemClock } from '../ports';
 import type { Outcome } from '../types';
 import type { DecisionRecord, LedgerRecord, OutcomeUpdateRecord } from '../router/decision';
 import { buildOutcomeUpdate, RECORD_VERSION } from '../router/decision';
 import { dayKeyOf, monthKeyOf } from './calendar';
 import type { Spend } from './budgets';
+import type { LedgerRetention, PrunePlan, RetentionFile } from './ledgerRetention';
+import { planPrune, QUIET_BEFORE_REOPEN_MS } from './ledgerRetention';
 
 export interface LedgerOptions {
   /** Folder for the ledger files (created if missing). */
@@ -35,6 +43,21 @@ export interface LedgerOptions {
   /** fdatasync after every append: survives power loss too, at ~1 ms per line. */
   syncEachAppend?: boolean;
   logger?: Logger;
+  /** Wall clock for the retention window and for telling quiet files from active ones. */
+  clock?: Clock;
+  /** Read before each prune, so a changed setting applies to the next one; omitted = never prune. */
+  retention?: () => LedgerRetention | undefined;
+  /** Delay of the first prune after opening (ms); later ones follow rotations. */
+  pruneAfterOpenMs?: number;
+}
+
+/** What one prune did. */
+export interface PruneReport {
+  removed: PrunePlan['remove'];
+  /** Bytes of ledger files and indexes left. */
+  keptBytes: number;
+  /** Still over the size cap: the rest holds this month's records or is in use. */
+  overCap: boolean;
 }
 
 export interface Bucket {
@@ -90,6 +113,7 @@ export interface TotalsQuery {
 export const NO_WORKSPACE = '(no workspace)';
 
 const FILE_PATTERN = /^ledger-(\d{6})\.jsonl$/;
+const SIDECAR_PATTERN = /^(ledger-(\d{6})\.jsonl)\.index\.json$/;
 const RECORD_START = '{"v":';
 const READ_CHUNK = 1 << 20;
 
@@ -118,8 +142,8 @@ interface Sidecar {
 }
 
 /** Opens the ledger in `ports.storageDir/ledger`. */
-export function openLedger(ports: Pick<Ports, 'storageDir' | 'logger'>, options: Omit<LedgerOptions, 'dir' | 'logger'> = {}): Promise<Ledger> {
-  return Ledger.open({ ...options, dir: path.join(ports.storageDir, 'ledger'), logger: ports.logger });
+export function openLedger(ports: Pick<Ports, 'storageDir' | 'logger'> & Partial<Pick<Ports, 'clock'>>, options: Omit<LedgerOptions, 'dir' | 'logger' | 'clock'> = {}): Promise<Ledger> {
+  return Ledger.open({ ...options, dir: path.join(ports.storageDir, 'ledger'), logger: ports.logger, clock: ports.clock });
 }
 
 export class Ledger {
@@ -128,10 +152,18 @@ export class Ledger {
   private readonly indexEveryBytes: number;
   private readonly syncEachAppend: boolean;
   private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly retention: (() => LedgerRetention | undefined) | undefined;
   private active: { seq: number; fh: FileHandle } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly files = new Map<string, FileState>();
   private refreshing: Promise<void> | null = null;
+  private refreshAgain: Promise<void> | null = null;
+  private pruning: Promise<PruneReport> | null = null;
+  private pruneTimer: ReturnType<typeof setTimeout> | undefined;
+  private pruneTimerDelayMs = 0;
+  /** The size cap last warned about, so the over-cap warning is logged once. */
+  private warnedCapMb: number | null = null;
   private closed = false;
   private queried = false;
   /** Lines that could not be parsed in the last full refresh (torn or foreign). */
@@ -143,6 +175,8 @@ export class Ledger {
     this.indexEveryBytes = options.indexEveryBytes ?? 256 * 1024;
     this.syncEachAppend = options.syncEachAppend ?? false;
     this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.retention = options.retention;
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
@@ -152,6 +186,7 @@ export class Ledger {
     } catch (e) {
       throw new LedgerError(`Cannot create the ledger folder ${ledger.dir}: ${errorText(e)} — check that the folder is writable.`, { cause: e });
     }
+    ledger.schedulePrune(options.pruneAfterOpenMs ?? 30_000);
     return ledger;
   }
 
@@ -227,11 +262,26 @@ export class Ledger {
     }
   }
 
+  /**
+   * Deletes rotated files past the retention window, then the oldest while over the size cap (see
+   * the header). Concurrent calls share one pass; safe while this or another process appends.
+   */
+  prune(): Promise<PruneReport> {
+    if (this.closed) return Promise.resolve({ removed: [], keptBytes: 0, overCap: false });
+    this.pruning ??= this.pruneOnce().finally(() => {
+      this.pruning = null;
+    });
+    return this.pruning;
+  }
+
   /** Finishes pending appends, writes sidecars for what was folded since, and closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.pruneTimer);
+    this.pruneTimer = undefined;
     await this.queue.catch(() => undefined);
+    await this.pruning?.catch(() => undefined);
     // Bring indexes up to date for a quick next start, if this ledger was ever queried (a never-queried
     // one would have to read everything, too slow for shutdown).
     if (this.queried) await this.refresh().catch(() => undefined);
@@ -256,7 +306,15 @@ export class Ledger {
   private async writeLine(line: string): Promise<void> {
     const buf = Buffer.from(line, 'utf8');
     let active = this.active ?? (await this.openActive());
-    const { size } = await active.fh.stat();
+    let st = await active.fh.stat();
+    // Deleted by a prune, or quiet long enough that another window may have rotated past it: find the newest file.
+    if (st.nlink === 0 || this.clock.now() - st.mtimeMs >= QUIET_BEFORE_REOPEN_MS) {
+      await active.fh.close().catch(() => undefined);
+      this.active = null;
+      active = await this.openActive();
+      st = await active.fh.stat();
+    }
+    const { size } = st;
     if (size > 0 && size + buf.length > this.maxFileBytes) active = await this.rotate(active.seq);
     const { bytesWritten } = await active.fh.write(buf, 0, buf.length, null);
     if (bytesWritten !== buf.length) {
@@ -286,7 +344,9 @@ export class Ledger {
     await this.active?.fh.close();
     this.active = null;
     this.logger.debug(`ledger: continuing in ${fileName(seq)}`);
-    return this.useFile(seq);
+    const opened = await this.useFile(seq);
+    this.schedulePrune(0);
+    return opened;
   }
 
   private async useFile(seq: number): Promise<{ seq: number; fh: FileHandle }> {
@@ -311,11 +371,21 @@ export class Ledger {
   // Reading and aggregating
 
   private refresh(): Promise<void> {
-    // Concurrent queries share one pass over the files.
-    this.refreshing ??= this.refreshOnce().finally(() => {
-      this.refreshing = null;
-    });
-    return this.refreshing;
+    if (this.refreshing === null) {
+      this.refreshing = this.refreshOnce().finally(() => {
+        this.refreshing = null;
+      });
+      return this.refreshing;
+    }
+    // The pass under way (a background prune's, say) may have looked before the caller's last
+    // append: run one more after it, shared by everyone who asks meanwhile.
+    this.refreshAgain ??= this.refreshing
+      .catch(() => undefined)
+      .then(() => {
+        this.refreshAgain = null;
+        return this.refresh();
+      });
+    return this.refreshAgain;
   }
 
   private async refreshOnce(): Promise<void> {
@@ -335,6 +405,8 @@ export class Ledger {
       names.map(async (name, i) => {
         const st = stats[i];
         const state = this.files.get(name);
+        // Gone since the listing (pruned by another window): its totals go with it.
+        if (st === null) this.files.delete(name);
         if (st === null || (state !== undefined && state.ino === st.ino && st.size >= state.offset)) return;
         this.files.set(name, (await this.loadSidecar(name, st)) ?? { name, ino: st.ino, offset: 0, indexedBytes: 0, days: new Map() });
       }),
@@ -457,6 +529,123 @@ export class Ledger {
     }
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Retention
+
+  private schedulePrune(delayMs: number): void {
+    if (this.retention === undefined || this.closed) return;
+    // One pending prune at a time; a rotation brings the one after opening forward.
+    if (this.pruneTimer !== undefined) {
+      if (delayMs >= this.pruneTimerDelayMs) return;
+      clearTimeout(this.pruneTimer);
+    }
+    this.pruneTimerDelayMs = delayMs;
+    this.pruneTimer = setTimeout(() => {
+      this.pruneTimer = undefined;
+      this.prune().catch((e: unknown) => this.logger.warn(`ledger: pruning ${this.dir} failed: ${errorText(e)}`));
+    }, delayMs);
+    // A pending prune must not keep a process (a test, a CLI) alive.
+    this.pruneTimer.unref?.();
+  }
+
+  private currentRetention(): LedgerRetention | undefined {
+    let retention: LedgerRetention | undefined;
+    try {
+      retention = this.retention?.();
+    } catch (e) {
+      this.logger.warn(`ledger: could not read the retention settings, not pruning: ${errorText(e)}`);
+      return undefined;
+    }
+    if (retention === undefined || !Number.isFinite(retention.retentionDays) || !Number.isFinite(retention.maxMegabytes)) return undefined;
+    return retention;
+  }
+
+  private async pruneOnce(): Promise<PruneReport> {
+    const retention = this.currentRetention();
+    if (retention === undefined || this.closed) return { removed: [], keptBytes: 0, overCap: false };
+    // Newest day per file comes from the aggregates (shared with queries: budgets never wait on deletions).
+    await this.refresh();
+    const names = await this.listFiles();
+    const newest = names[names.length - 1];
+    const mine = this.active === null ? undefined : fileName(this.active.seq);
+    const seen = new Map<string, { mtimeMs: number; ino: number }>();
+    const files = (
+      await Promise.all(
+        names.map(async (name): Promise<RetentionFile | null> => {
+          const st = await fs.stat(path.join(this.dir, name)).catch(() => null);
+          if (st === null) return null;
+          const sidecarBytes = await fs.stat(this.sidecarPath(name)).then(
+            (s) => s.size,
+            () => 0,
+          );
+          seen.set(name, { mtimeMs: st.mtimeMs, ino: st.ino });
+          return { name, bytes: st.size + sidecarBytes, newestDay: newestDayOf(this.files.get(name)), lastWriteMs: st.mtimeMs, inUse: name === newest || name === mine };
+        }),
+      )
+    ).filter((f): f is RetentionFile => f !== null);
+
+    const plan = planPrune(files, retention, this.clock.now());
+    const removed: PruneReport['removed'] = [];
+    let keptBytes = plan.keptBytes;
+    for (const item of plan.remove) {
+      const file = path.join(this.dir, item.name);
+      const now = await fs.stat(file).catch(() => null);
+      const before = seen.get(item.name);
+      // Written since the plan: someone may be appending to it after all.
+      if (now !== null && (before === undefined || now.mtimeMs !== before.mtimeMs || now.ino !== before.ino)) {
+        keptBytes += item.bytes;
+        continue;
+      }
+      try {
+        await fs.unlink(file);
+        removed.push(item);
+      } catch (e) {
+        // Already gone is fine: another window pruned it first.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+          this.logger.warn(`ledger: could not delete ${file}: ${errorText(e)}`);
+          keptBytes += item.bytes;
+          continue;
+        }
+      }
+      await fs.rm(this.sidecarPath(item.name), { force: true }).catch(() => undefined);
+      // A query running meanwhile may re-add it; the next one drops it again (it is not listed).
+      this.files.delete(item.name);
+    }
+    if (newest !== undefined) await this.removeOrphanSidecars(Number(FILE_PATTERN.exec(newest)![1]));
+    this.reportPrune(retention, removed, keptBytes, plan.overCap);
+    return { removed, keptBytes, overCap: plan.overCap };
+  }
+
+  /** Sidecars whose file is gone (another window indexed it while it was being pruned). */
+  private async removeOrphanSidecars(newestSeq: number): Promise<void> {
+    const entries = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const present = new Set(entries);
+    for (const entry of entries) {
+      const m = SIDECAR_PATTERN.exec(entry);
+      if (m === null || present.has(m[1]) || Number(m[2]) >= newestSeq) continue;
+      await fs.rm(path.join(this.dir, entry), { force: true }).catch(() => undefined);
+    }
+  }
+
+  private reportPrune(retention: LedgerRetention, removed: PruneReport['removed'], keptBytes: number, overCap: boolean): void {
+    if (removed.length > 0) {
+      const byAge = removed.filter((r) => r.reason === 'age').length;
+      const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+      this.logger.info(
+        `ledger: deleted ${removed.length} old file(s), ${mb(removed.reduce((sum, r) => sum + r.bytes, 0))} MB — ${byAge} past switchboard.ledger.retentionDays (${retention.retentionDays}), ${removed.length - byAge} over switchboard.ledger.maxMegabytes (${retention.maxMegabytes}); ${mb(keptBytes)} MB kept.`,
+      );
+    }
+    if (!overCap) {
+      this.warnedCapMb = null;
+      return;
+    }
+    if (this.warnedCapMb === retention.maxMegabytes) return;
+    this.warnedCapMb = retention.maxMegabytes;
+    this.logger.warn(
+      `ledger: ${this.dir} takes ${(keptBytes / 1e6).toFixed(1)} MB, over switchboard.ledger.maxMegabytes (${retention.maxMegabytes} MB), but the files left hold this month's records (budgets need them) or are still being written; they are deleted once that no longer holds. Raise switchboard.ledger.maxMegabytes to keep more.`,
+    );
+  }
+
   private async listFiles(): Promise<string[]> {
     let names: string[];
     try {
@@ -474,6 +663,12 @@ export class Ledger {
   private sidecarPath(name: string): string {
     return path.join(this.dir, `${name}.index.json`);
   }
+}
+
+function newestDayOf(state: FileState | undefined): string | undefined {
+  let newest: string | undefined;
+  if (state !== undefined) for (const day of state.days.keys()) if (newest === undefined || day > newest) newest = day;
+  return newest;
 }
 
 function fileName(seq: number): string {
