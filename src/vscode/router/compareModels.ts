@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../services';
 import type { ModelRef } from '../../core/types';
+import type { TaskRequest } from '../../core/taskRunner';
 import type { SettingsSnapshot } from '../../core/settings';
 import { isLocalEndpoint, modelEndpoint } from '../../core/settings';
 import { blindComparison } from '../../core/ratings/blinding';
@@ -56,19 +57,31 @@ export async function compareModels(services: Services, panel: RouterPanelHost):
   const settings = services.settings.snapshot(vscode.window.activeTextEditor?.document.uri);
   const pair = await pickTwo(settings);
   if (!pair) return;
+  const workspace = services.settings.workspaceKey(vscode.window.activeTextEditor?.document.uri);
+  const requestFor = (model: ModelRef): TaskRequest => ({
+    task: 'chat',
+    call: { kind: 'chat', messages: [{ role: 'user', content: prompt }] },
+    promptTokens: estimateTokens(prompt),
+    workspace,
+    pinnedModelId: model.id,
+    localOnly: settings.privacy.localOnly || undefined,
+  });
+  // A side that cannot run (cooling down, over budget, local-only) would only fail blind: say which and why, up front.
+  for (const model of pair) {
+    const preview = await services.runner.decide(requestFor(model), settings, { preview: true });
+    if (preview.chosen !== null) continue;
+    const why = preview.candidates.find((c) => !c.kept)?.reason ?? preview.explanation;
+    void vscode.window.showWarningMessage(`Switchboard: ${model.id} cannot answer right now (${why}), so the comparison did not start. Try again then, or pick another model.`);
+    return;
+  }
   const id = randomUUID();
   const blinded = blindComparison(id, 'chat', { model: pair[0].id, answer: pair[0] }, { model: pair[1].id, answer: pair[1] }, Math.random);
   panel.show();
   // Not tied to the panel: closing it leaves both calls running; only deactivation aborts them.
   const signal = panel.beginComparison(blinded.sealed, { type: 'comparisonStarted', comparisonId: id, task: 'chat', prompt, startedAt: services.ports.clock.now() });
-  const workspace = services.settings.workspaceKey(vscode.window.activeTextEditor?.document.uri);
   const runSide = async (side: ComparisonSide, model: ModelRef): Promise<void> => {
     try {
-      const events = services.runner.run(
-        { task: 'chat', call: { kind: 'chat', messages: [{ role: 'user', content: prompt }] }, promptTokens: estimateTokens(prompt), workspace, pinnedModelId: model.id, localOnly: settings.privacy.localOnly || undefined },
-        settings,
-        signal,
-      );
+      const events = services.runner.run(requestFor(model), settings, signal);
       for await (const ev of events) {
         if (ev.type === 'text') panel.postComparison({ type: 'comparisonDelta', comparisonId: id, side, text: ev.text });
         // Aborted only as the extension deactivates: end quietly, no card or warning to show.
