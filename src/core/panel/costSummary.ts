@@ -107,9 +107,9 @@ export function pickFrontierReference(settings: Pick<SettingsSnapshot, 'models' 
   for (const id of ids) {
     const model = byId.get(id);
     if (model === undefined || model.tier !== 'frontier') continue;
-    const local = isLocalEndpoint(modelEndpoint(model, settings.endpoints));
-    if (local) continue;
-    const price = priceOf(model, false, prices);
+    // Priced the way the ledger prices it: a local endpoint is free unless the model has its own price
+    // (a priced model behind a local proxy still costs what it costs).
+    const price = priceOf(model, isLocalEndpoint(modelEndpoint(model, settings.endpoints)), prices);
     if (price === null || (price.input === 0 && price.output === 0)) continue;
     return { model: model.id, price };
   }
@@ -161,7 +161,8 @@ export class SpendAccumulator {
       cell.frontierUsd += costOfUsage(record.usage, this.frontier.price);
       cell.comparableRequests++;
     }
-    const local = (record.answeredBy ?? record.chosen)?.local ?? false;
+    // "Local models answered N requests for $0": a priced model behind a local endpoint is not one of them.
+    const local = ((record.answeredBy ?? record.chosen)?.local ?? false) && !(record.costUsd !== null && record.costUsd > 0);
     if (local && record.totalMs !== null) {
       cell.localMs += record.totalMs;
       cell.localRequests++;

@@ -156,4 +156,27 @@ describe('cost summary', () => {
     const none = { ...settings, models: settings.models.filter((m) => m.tier !== 'frontier') };
     assert.equal(pickFrontierReference(none), null);
   });
+
+  it('takes a priced frontier model behind a local endpoint (a proxy) as the reference, as the ledger prices it', () => {
+    const settings = snapshotFromValues(DEFAULT_SETTING_VALUES);
+    const proxied = { ...settings, endpoints: { ...settings.endpoints, anthropic: 'http://127.0.0.1:4000' } };
+    assert.equal(pickFrontierReference(proxied)?.model, 'gpt-6.1-sol', 'no price of its own behind a local endpoint: free, so not a reference');
+    const priced = {
+      ...proxied,
+      models: proxied.models.map((m) => (m.id === 'claude-sonnet-5-5' ? { ...m, price: { input: 3, output: 15 } } : m)),
+    };
+    const ref = pickFrontierReference(priced);
+    assert.equal(ref?.model, 'claude-sonnet-5-5');
+    assert.deepEqual(ref?.price, { source: 'settings', input: 3, output: 15 });
+  });
+
+  it('counts only free requests as answered by local models', () => {
+    const proxiedSonnet = modelSummary('claude-sonnet-5-5', 'frontier', true);
+    const acc = new SpendAccumulator(null);
+    acc.add(makeDecision({ id: 'a', time: at(11, 25, 10), chosen: qwen, answeredBy: qwen, usage: usage(500, 20), costUsd: 0, totalMs: 300 }));
+    acc.add(makeDecision({ id: 'b', time: at(11, 25, 11), chosen: proxiedSonnet, answeredBy: proxiedSonnet, usage: usage(2000, 200), costUsd: 0.009, totalMs: 40 }));
+    const s = acc.summarise({ now: NOW, workspace: null, split: 'tier', windowDays: 3, budget: { perDayUsd: 0, perMonthUsd: 0, spendScope: { day: 'all', month: 'all' } } });
+    assert.equal(s.totals.localRequests, 1);
+    assert.equal(s.totals.localMs, 300);
+  });
 });
