@@ -115,7 +115,10 @@ function fillRow(row: DecisionRowView, index: number, isOpen: boolean): HTMLTabl
   } else c7.textContent = formatUsd(row.costUsd);
   c8.textContent = `${formatMs(row.ttftMs)} / ${formatMs(row.totalMs)}`;
   const outcome = c9.firstElementChild as HTMLElement;
-  outcome.textContent = row.outcome;
+  // A completion stays pending until accepted: to the user it was shown and not (yet) taken.
+  const shownOnly = row.task === 'completion' && row.outcome === 'pending';
+  outcome.textContent = shownOnly ? 'shown' : row.outcome;
+  if (shownOnly) outcome.title = 'Shown as ghost text, not accepted';
   outcome.className = `badge badge-outcome-${row.outcome}`;
   return tr;
 }
