@@ -1,12 +1,44 @@
 // Inline completion end to end: typing in a real VS Code (code-server) shows ghost text from a
 // loopback Ollama stand-in through the real provider, and Tab accepts it into the document.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { VsCodeSession } from './vscodeSession';
 import { eventually } from './featureHelpers';
 import { startOllamaStandin } from '../support/standins/ollamaStandin';
 import type { OllamaStandin } from '../support/standins/ollamaStandin';
 
 const COMPLETION = 'greet("world");';
+const PY_COMPLETION = 'sum((v - mean(values)) ** 2 for v in values) / len(values)';
+
+interface LedgerLine {
+  type?: string;
+  id: string;
+  task?: string;
+  language?: string;
+  outcome?: string;
+}
+
+/** Every line of Switchboard's ledger in this profile's global storage. */
+function ledgerLines(vs: VsCodeSession): LedgerLine[] {
+  const dir = path.join(vs.userDataDir, 'User', 'globalStorage', 'switchboard-dev.switchboard', 'ledger');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^ledger-\d+\.jsonl$/.test(f))
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as LedgerLine);
+}
+
+/** Waits until the ledger holds an `accepted` outcome for a completion decision in `language`. */
+async function acceptedInLedger(vs: VsCodeSession, language: string): Promise<LedgerLine> {
+  return eventually(() => {
+    const lines = ledgerLines(vs);
+    const ids = new Set(lines.filter((l) => l.type !== 'outcome' && l.task === 'completion' && l.language === language).map((l) => l.id));
+    return lines.find((l) => l.type === 'outcome' && l.outcome === 'accepted' && ids.has(l.id));
+  }, `an accepted ${language} completion in the ledger`);
+}
 
 describe('inline completion in a real VS Code (stand-in Ollama)', function () {
   this.timeout(180_000);
@@ -39,6 +71,8 @@ describe('inline completion in a real VS Code (stand-in Ollama)', function () {
   const editorText = async () => (await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
 
   it('shows ghost text while typing and Tab accepts it', async () => {
+    // Typed before Switchboard has activated, the keys would ask no provider at all.
+    await vs.page.locator('.statusbar-item', { hasText: 'qwen2.5-coder:1.5b-base' }).waitFor({ timeout: 30_000 });
     await vs.openFile('src/greet.ts');
     await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     await vs.page.keyboard.press('Control+End');
@@ -52,5 +86,31 @@ describe('inline completion in a real VS Code (stand-in Ollama)', function () {
 
     await vs.page.keyboard.press('Tab');
     await eventually(async () => ((await editorText()).includes(`export const message = ${COMPLETION}`) ? true : undefined), 'the accepted completion in the editor');
+    await acceptedInLedger(vs, 'typescript');
+  });
+
+  it('shows ghost text in a Python file too; Tab accepts it and the ledger records the acceptance for python', async () => {
+    ollama.script({ text: PY_COMPLETION });
+    const before = ollama.requests.filter((r) => r.path === '/api/generate').length;
+    await vs.openFile('src/stats.py');
+    await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await vs.page.keyboard.press('Control+End');
+    // The editor indents the body after the colon itself.
+    await vs.page.keyboard.type('\n\ndef variance(values):\n', { delay: 30 });
+    await vs.page.keyboard.type('return ', { delay: 30 });
+
+    const ghost = vs.page.locator('.editor-group-container.active .monaco-editor .ghost-text, .editor-group-container.active .monaco-editor .ghost-text-decoration').first();
+    await ghost.waitFor({ state: 'visible', timeout: 30_000 });
+    const shot = await vs.screenshot('completion-ghost-text-python');
+    console.log(`    screenshot: ${shot}`);
+    const requests = ollama.requests.filter((r) => r.path === '/api/generate').slice(before);
+    assert.ok(requests.length > 0, 'the ghost text came from a FIM request');
+    const prompt = JSON.stringify(requests.at(-1)?.body);
+    assert.match(prompt, /def mean\(values\)/, 'the Python file is in the prompt');
+
+    await vs.page.keyboard.press('Tab');
+    await eventually(async () => ((await editorText()).includes(`return ${PY_COMPLETION}`) ? true : undefined), 'the accepted Python completion in the editor');
+    const saved = await acceptedInLedger(vs, 'python');
+    assert.match(saved.id, /python/, 'the accepted line names the python request');
   });
 });

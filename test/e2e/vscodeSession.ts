@@ -90,7 +90,9 @@ export class VsCodeSession {
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
     await input.fill(relative);
-    await this.page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
+    // The list first shows recently opened files: wait until the top row is the one asked for.
+    const top = this.page.locator('.quick-input-widget .monaco-list-row').first();
+    await top.filter({ hasText: path.basename(relative) }).waitFor({ timeout: 15_000 });
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.tab[data-resource-name="${path.basename(relative)}"]`).waitFor({ timeout: 15_000 });
     await this.page.locator('.monaco-editor .view-lines').first().waitFor();
