@@ -183,9 +183,11 @@ export function registerInlineCompletions(services: Services): void {
     if (!snapshot.completion.enabled) status.setCompletion(undefined, 'off', 'switchboard.completion.enabled is off');
     else status.setCompletion(snapshot.routes.completion[0], 'on');
   };
-  showInitialState();
+  // After activation, like the settings validation in createServices: the first snapshot parses every setting.
+  const initialState = setTimeout(showInitialState, 0);
 
   context.subscriptions.push(
+    { dispose: () => clearTimeout(initialState) },
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     vscode.commands.registerCommand('switchboard.completionAccepted', accepted),
     vscode.commands.registerCommand('switchboard.toggleCompletions', toggle),
