@@ -175,7 +175,8 @@ describe('router panel after a scripted session in a real VS Code', function () 
     await eventually(async () => ((await today.innerText()) === expected ? true : undefined), `today's spend ${expected}`, 30_000);
     assert.equal(await value('This month').innerText(), expected);
     assert.equal(await value('This workspace').innerText(), expected);
-    assert.match(await frame.locator('.cards').innerText(), /Saved by routing/);
+    // Against the refactor route's priced frontier model: the same usage all on Claude Sonnet.
+    assert.match(await frame.getByRole('group', { name: 'Saved by routing', exact: true }).innerText(), /\$0\.00\d+\s+\d+% less than all on claude-sonnet-5-5/);
     await frame.locator('svg.cost-chart rect.bar').first().waitFor({ timeout: 20_000 });
     // The status bar shows the same day's spend.
     await vs.page.locator('.statusbar-item', { hasText: expected }).waitFor({ timeout: 20_000 });
