@@ -2,6 +2,7 @@
 // loopback Ollama stand-in through the real provider, and Tab accepts it into the document.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { VsCodeSession } from './vscodeSession';
 import { eventually } from './featureHelpers';
@@ -112,5 +113,60 @@ describe('inline completion in a real VS Code (stand-in Ollama)', function () {
     await eventually(async () => ((await editorText()).includes(`return ${PY_COMPLETION}`) ? true : undefined), 'the accepted Python completion in the editor');
     const saved = await acceptedInLedger(vs, 'python');
     assert.match(saved.id, /python/, 'the accepted line names the python request');
+  });
+});
+
+describe('inline completion with no Ollama running', function () {
+  this.timeout(180_000);
+  let vs: VsCodeSession;
+  let closedPort: number;
+
+  before(async () => {
+    // A port nothing listens on: bind one, then let it go.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    closedPort = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    vs = await VsCodeSession.start({
+      settings: {
+        'switchboard.endpoints.ollama': `http://127.0.0.1:${closedPort}`,
+        'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'] },
+        'switchboard.completion.enabled': true,
+        'files.autoSave': 'off',
+      },
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await vs?.screenshot(`FAILED-completion-no-ollama-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  after(async () => {
+    await vs?.stop();
+  });
+
+  it('says so once, names the address and offers to run `ollama serve`, then stays quiet while typing', async () => {
+    await vs.page.locator('.statusbar-item', { hasText: 'qwen2.5-coder:1.5b-base' }).waitFor({ timeout: 30_000 });
+    await vs.openFile('src/greet.ts');
+    await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await vs.page.keyboard.press('Control+End');
+    await vs.page.keyboard.type('\nexport const a = ', { delay: 40 });
+    const toast = vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'inline completions are off for now' });
+    await toast.waitFor({ timeout: 30_000 });
+    const text = (await toast.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, new RegExp(`Ollama is not answering at http://127\\.0\\.0\\.1:${closedPort}\\.`));
+    assert.match(text, /Run `?ollama serve`? in a terminal/);
+    await toast.locator('.monaco-button', { hasText: 'Run "ollama serve"' }).waitFor({ timeout: 10_000 });
+    await vs.screenshot('completion-no-ollama');
+    // More typing, more provider calls: no second message.
+    await vs.page.keyboard.type('1;\nexport const b = 2;\nexport const c = ', { delay: 40 });
+    await vs.page.locator('.statusbar-item', { hasText: 'qwen2.5-coder:1.5b-base' }).waitFor({ timeout: 10_000 });
+    assert.ok((await vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'inline completions are off for now' }).count()) <= 1, 'one message, not one per keystroke');
+    const log = fs
+      .readdirSync(path.join(vs.userDataDir, 'logs'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name === 'Switchboard.log')
+      .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
+      .join('\n');
+    assert.equal(log.match(/completion: Ollama is not answering/g)?.length, 1, `reported once in the log:\n${log}`);
   });
 });

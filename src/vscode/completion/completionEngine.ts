@@ -65,9 +65,10 @@ export async function prepareCompletionEngine(deps: EngineDeps, settings: Settin
   const model = decision.chosen;
   if (!model) return { kind: 'unavailable', model: undefined, message: `No completion model is available: ${decision.explanation}` };
 
+  const baseUrl = modelEndpoint(model, settings.endpoints) || model.baseUrl;
   let provider: ModelProvider;
   try {
-    provider = deps.createProvider({ ...model, baseUrl: modelEndpoint(model, settings.endpoints) || model.baseUrl }, deps.ports, {
+    provider = deps.createProvider({ ...model, baseUrl }, deps.ports, {
       ollamaKeepAlive: settings.completion.keepAlive,
     });
   } catch (e) {
@@ -79,7 +80,7 @@ export async function prepareCompletionEngine(deps: EngineDeps, settings: Settin
     try {
       template = (await provider.modelDetails(model.model, AbortSignal.timeout(deps.detailsTimeoutMs ?? 3000))).template;
     } catch (e) {
-      return ollamaProblem(model, e);
+      return ollamaProblem(model, baseUrl, e);
     }
   }
 
@@ -134,13 +135,14 @@ export function recordFor(decision: Decision, model: ModelRef, settings: Setting
   return buildDecisionRecord({ decision: perRequest, settings, run, language });
 }
 
-function ollamaProblem(model: ModelRef, e: unknown): CompletionUnavailable {
+function ollamaProblem(model: ModelRef, baseUrl: string | undefined, e: unknown): CompletionUnavailable {
   const kind = (e as { kind?: unknown } | undefined)?.kind;
   if (kind === 'notFound') {
     return { kind: 'unavailable', model: model.id, message: `The completion model "${model.model}" is not pulled in Ollama.`, fixCommand: `ollama pull ${model.model}` };
   }
   if (kind === 'network' || kind === 'timeout' || (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))) {
-    return { kind: 'unavailable', model: model.id, message: `Ollama is not running (${errorText(e)}).`, fixCommand: 'ollama serve' };
+    // The provider's own text already says "start it with `ollama serve`": the fix is added once, by the caller.
+    return { kind: 'unavailable', model: model.id, message: `Ollama is not answering${baseUrl ? ` at ${baseUrl}` : ''}.`, fixCommand: 'ollama serve' };
   }
   return { kind: 'unavailable', model: model.id, message: `Could not read "${model.model}" from Ollama: ${errorText(e)}` };
 }
