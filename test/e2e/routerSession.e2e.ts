@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
-import { answerQuickInput, chatFrame, eventually, screenshotBothThemes, startCommand, waitForQuickInput } from './featureHelpers';
+import { answerQuickInput, askComparison, chatFrame, eventually, screenshotBothThemes, startCommand, waitForQuickInput } from './featureHelpers';
 import { startOllamaStandin } from '../support/standins/ollamaStandin';
 import type { OllamaStandin } from '../support/standins/ollamaStandin';
 import { startOpenAIStandin } from '../support/standins/openaiStandin';
@@ -105,10 +105,7 @@ describe('router panel after a scripted session in a real VS Code', function () 
     // A blind comparison of the chat route's two models; the panel opens on the Feel tab by itself.
     openai.script({ text: 'Luna says: use a Set.', usage: { prompt_tokens: 400, completion_tokens: 40 } });
     anthropic.script({ text: 'Haiku says: use a Map.', usage: { input_tokens: 400, output_tokens: 40 } });
-    await startCommand(vs, 'Switchboard: Compare Models for This Request…');
-    await waitForQuickInput(vs, 'Switchboard: Compare Models');
-    await answerQuickInput(vs, 'How do I dedupe ids?');
-    await waitForQuickInput(vs, /pick two/);
+    await askComparison(vs, 'How do I dedupe ids?');
     await vs.page.keyboard.press('Enter');
     const frame = await routerFrame();
     await eventually(async () => ((await frame.getByRole('tab', { name: 'Feel' }).getAttribute('aria-selected')) === 'true' ? true : undefined), 'the Feel tab selected by the comparison');
@@ -119,7 +116,8 @@ describe('router panel after a scripted session in a real VS Code', function () 
     await card.locator('.revealed-model').first().waitFor({ timeout: 20_000 });
 
     // Chat: Claude Haiku is overloaded, so GPT answers; then a question pinned to the frontier model.
-    anthropic.script({ fault: { type: 'status', status: 529 } }, { text: 'A frontier answer.', usage: { input_tokens: 2000, output_tokens: 200 } });
+    // With retry-after, so Haiku's cool-down outlasts the rest of the session however slow the machine.
+    anthropic.script({ fault: { type: 'status', status: 529, headers: { 'retry-after': '300' } } }, { text: 'A frontier answer.', usage: { input_tokens: 2000, output_tokens: 200 } });
     openai.script({ text: 'A mid-tier answer.', usage: { prompt_tokens: 1000, completion_tokens: 100 } });
     await vs.runCommand('Switchboard: Open Chat');
     let chat = await chatFrame(vs);
@@ -134,10 +132,7 @@ describe('router panel after a scripted session in a real VS Code', function () 
 
     // Claude Haiku is now cooling down after its 529: a comparison with it is refused up front, by name,
     // instead of one blind side failing.
-    await startCommand(vs, 'Switchboard: Compare Models for This Request…');
-    await waitForQuickInput(vs, 'Switchboard: Compare Models');
-    await answerQuickInput(vs, 'And with a Map?');
-    await waitForQuickInput(vs, /pick two/);
+    await askComparison(vs, 'And with a Map?');
     await vs.page.keyboard.press('Enter');
     await vs.page.locator('.notifications-toasts', { hasText: /claude-haiku-4-5 cannot answer right now \(cooling down/ }).waitFor({ timeout: 20_000 });
     assert.equal(anthropic.requests.filter((r) => r.path.endsWith('/messages')).length, 3, 'nothing more was sent to Anthropic');
