@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
+import { PRICED_MODELS } from './pricedModels';
 import { chatFrame, eventually, screenshotBothThemes } from './featureHelpers';
 import { startOpenAIStandin } from '../support/standins/openaiStandin';
 import type { OpenAIStandin } from '../support/standins/openaiStandin';
@@ -38,8 +39,8 @@ describe('chat panel in a real VS Code (stand-in providers)', function () {
         'switchboard.endpoints.openai': openai.url,
         'switchboard.endpoints.anthropic': anthropic.url,
         'switchboard.models': [
-          { id: 'claude-haiku-4-5', provider: 'anthropic', model: 'claude-haiku-4-5', tier: 'mid', contextWindow: 200_000, price: { input: 1, output: 5 } },
-          { id: 'gpt-6-luna', provider: 'openai', model: 'gpt-6-luna', tier: 'mid', contextWindow: 1_050_000, price: { input: 1.25, output: 10 } },
+          PRICED_MODELS.haiku,
+          PRICED_MODELS.luna,
         ],
         'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['gpt-6.1-sol'], chat: ['claude-haiku-4-5', 'gpt-6-luna'] },
         'switchboard.chat.escalation': { mode: 'never', threshold: 0.5, models: [] },

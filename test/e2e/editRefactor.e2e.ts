@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VsCodeSession } from './vscodeSession';
+import { PRICED_MODELS } from './pricedModels';
 import { answerQuickInput, chatFrame, eventually, screenshotBothThemes, startCommand, waitForQuickInput } from './featureHelpers';
 import { startOpenAIStandin } from '../support/standins/openaiStandin';
 import type { OpenAIStandin } from '../support/standins/openaiStandin';
@@ -28,8 +29,8 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
       settings: {
         'switchboard.endpoints.openai': openai.url,
         'switchboard.models': [
-          { id: 'gpt-6-luna', provider: 'openai', model: 'gpt-6-luna', tier: 'mid', contextWindow: 1_050_000, price: { input: 1.25, output: 10 } },
-          { id: 'gpt-6.1-sol', provider: 'openai', model: 'gpt-6.1-sol', tier: 'frontier', contextWindow: 1_050_000, price: { input: 2, output: 10 } },
+          PRICED_MODELS.luna,
+          PRICED_MODELS.sol,
         ],
         'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['gpt-6.1-sol'], chat: ['gpt-6-luna'] },
         'switchboard.completion.enabled': false,

@@ -69,6 +69,14 @@ export async function answerQuickInput(vs: VsCodeSession, text: string): Promise
   await vs.page.keyboard.press('Enter');
 }
 
+/** "Compare Models for This Request…": asks `question` and stops at the pick of two models (pre-ticked: the chat route's first two). */
+export async function askComparison(vs: VsCodeSession, question: string): Promise<void> {
+  await startCommand(vs, 'Switchboard: Compare Models for This Request…');
+  await waitForQuickInput(vs, 'Switchboard: Compare Models');
+  await answerQuickInput(vs, question);
+  await waitForQuickInput(vs, /pick two/);
+}
+
 /** The chat view's inner frame (the one with the question box). */
 export function chatFrame(vs: VsCodeSession): Promise<Frame> {
   return vs.webviewFrame(async (f) => (await f.locator('.composer .question-input').count()) > 0);

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
-import { answerQuickInput, eventually, startCommand, waitForQuickInput } from './featureHelpers';
+import { PRICED_MODELS } from './pricedModels';
+import { askComparison, eventually, startCommand } from './featureHelpers';
 import { startOpenAIStandin } from '../support/standins/openaiStandin';
 import type { OpenAIStandin } from '../support/standins/openaiStandin';
 
@@ -24,8 +25,8 @@ describe('router panel in a real VS Code', function () {
       settings: {
         'switchboard.endpoints.openai': openai.url,
         'switchboard.models': [
-          { id: 'gpt-6-luna', provider: 'openai', model: 'gpt-6-luna', tier: 'mid', contextWindow: 1_050_000, price: { input: 1.25, output: 10 } },
-          { id: 'gpt-6.1-sol', provider: 'openai', model: 'gpt-6.1-sol', tier: 'frontier', contextWindow: 1_050_000, price: { input: 2, output: 10 } },
+          PRICED_MODELS.luna,
+          PRICED_MODELS.sol,
         ],
         'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['gpt-6.1-sol'], chat: ['gpt-6-luna', 'gpt-6.1-sol'] },
         'switchboard.completion.enabled': false,
@@ -68,10 +69,7 @@ describe('router panel in a real VS Code', function () {
 
   it('Compare Models runs both models blinded, adds both decisions live, and reveals the models after the vote', async () => {
     openai.script({ text: 'Use a Map keyed by id.', usage: { prompt_tokens: 40, completion_tokens: 8 } });
-    await startCommand(vs, 'Switchboard: Compare Models for This Request…');
-    await waitForQuickInput(vs, 'Switchboard: Compare Models');
-    await answerQuickInput(vs, 'How do I dedupe objects by id?');
-    await waitForQuickInput(vs, /pick two/);
+    await askComparison(vs, 'How do I dedupe objects by id?');
     await vs.page.keyboard.press('Enter');
     await vs.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
 

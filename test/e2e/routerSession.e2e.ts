@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
+import { PRICED_MODELS, costOf } from './pricedModels';
 import { answerQuickInput, askComparison, chatFrame, eventually, screenshotBothThemes, startCommand, waitForQuickInput } from './featureHelpers';
 import { startOllamaStandin } from '../support/standins/ollamaStandin';
 import type { OllamaStandin } from '../support/standins/ollamaStandin';
@@ -14,16 +15,13 @@ import type { OpenAIStandin } from '../support/standins/openaiStandin';
 import { startAnthropicStandin } from '../support/standins/anthropicStandin';
 import type { AnthropicStandin } from '../support/standins/anthropicStandin';
 
-// Prices per 1M tokens (input, output), as configured below.
-const PRICES = { luna: [1.25, 10], haiku: [1, 5], sonnet: [3, 15] } as const;
-const cost = (model: keyof typeof PRICES, input: number, output: number) => (input * PRICES[model][0] + output * PRICES[model][1]) / 1e6;
 // Every paid request the session makes, with the usage each stand-in reports.
 const EXPECTED_TODAY_USD =
-  cost('luna', 400, 30) + // the rejected edit
-  cost('luna', 1000, 100) + // the chat that fell back from Claude (the 529 costs nothing)
-  cost('sonnet', 2000, 200) + // the chat pinned to the frontier model
-  cost('luna', 400, 40) + // side of the comparison
-  cost('haiku', 400, 40); // the other side
+  costOf('luna', 400, 30) + // the rejected edit
+  costOf('luna', 1000, 100) + // the chat that fell back from Claude (the 529 costs nothing)
+  costOf('sonnet', 2000, 200) + // the chat pinned to the frontier model
+  costOf('luna', 400, 40) + // side of the comparison
+  costOf('haiku', 400, 40); // the other side
 
 describe('router panel after a scripted session in a real VS Code', function () {
   this.timeout(300_000);
@@ -43,9 +41,9 @@ describe('router panel after a scripted session in a real VS Code', function () 
         'switchboard.endpoints.openai': openai.url,
         'switchboard.endpoints.anthropic': anthropic.url,
         'switchboard.models': [
-          { id: 'gpt-6-luna', provider: 'openai', model: 'gpt-6-luna', tier: 'mid', contextWindow: 1_050_000, price: { input: PRICES.luna[0], output: PRICES.luna[1] } },
-          { id: 'claude-haiku-4-5', provider: 'anthropic', model: 'claude-haiku-4-5', tier: 'mid', contextWindow: 200_000, price: { input: PRICES.haiku[0], output: PRICES.haiku[1] } },
-          { id: 'claude-sonnet-5-5', provider: 'anthropic', model: 'claude-sonnet-5-5', tier: 'frontier', contextWindow: 1_000_000, price: { input: PRICES.sonnet[0], output: PRICES.sonnet[1] } },
+          PRICED_MODELS.luna,
+          PRICED_MODELS.haiku,
+          PRICED_MODELS.sonnet,
         ],
         'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['claude-sonnet-5-5'], chat: ['claude-haiku-4-5', 'gpt-6-luna'] },
         'switchboard.chat.escalation': { mode: 'never', threshold: 0.5, models: [] },

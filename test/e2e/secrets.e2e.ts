@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
-import { answerQuickInput, chatFrame, eventually, startCommand, waitForQuickInput } from './featureHelpers';
+import { PRICED_MODELS } from './pricedModels';
+import { answerQuickInput, askComparison, chatFrame, eventually, startCommand, waitForQuickInput } from './featureHelpers';
 import { startOpenAIStandin } from '../support/standins/openaiStandin';
 import type { OpenAIStandin } from '../support/standins/openaiStandin';
 import { startAnthropicStandin } from '../support/standins/anthropicStandin';
@@ -62,8 +63,8 @@ describe('API keys through the UI in a real VS Code', function () {
         'switchboard.endpoints.openai': openai.url,
         'switchboard.endpoints.anthropic': anthropic.url,
         'switchboard.models': [
-          { id: 'gpt-6-luna', provider: 'openai', model: 'gpt-6-luna', tier: 'mid', contextWindow: 1_050_000, price: { input: 1.25, output: 10 } },
-          { id: 'claude-haiku-4-5', provider: 'anthropic', model: 'claude-haiku-4-5', tier: 'mid', contextWindow: 200_000, price: { input: 1, output: 5 } },
+          PRICED_MODELS.luna,
+          PRICED_MODELS.haiku,
         ],
         'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['gpt-6-luna'], chat: ['gpt-6-luna'] },
         'switchboard.chat.escalation': { mode: 'never', threshold: 0.5, models: [] },
@@ -145,10 +146,7 @@ describe('API keys through the UI in a real VS Code', function () {
     // Both providers in one request: a blind comparison of the two models.
     openai.script({ text: 'Use a Set.', usage: { prompt_tokens: 20, completion_tokens: 4 } });
     anthropic.script({ text: 'Use a Set of ids.', usage: { input_tokens: 20, output_tokens: 5 } });
-    await startCommand(vs, 'Switchboard: Compare Models for This Request…');
-    await waitForQuickInput(vs, 'Switchboard: Compare Models');
-    await answerQuickInput(vs, 'How do I dedupe ids?');
-    await waitForQuickInput(vs, /pick two/);
+    await askComparison(vs, 'How do I dedupe ids?');
     // Pre-ticked are the chat route's model and the first other one (the local default): swap that for Claude.
     await setPicked(vs, 'qwen2.5-coder:1.5b-base', false);
     await setPicked(vs, 'claude-haiku-4-5', true);
