@@ -1,13 +1,13 @@
-// The page that browser tests load a webview bundle into: the same CSP and nonce rules as
-// src/vscode/webviewHtml.ts, with the test's loopback server as the webview's resource origin (cspSource).
+// The page that browser tests load a webview bundle into: the product's own page (src/shared/webviewPage.ts,
+// the same CSP and nonce rules), with the test's loopback server as the webview's resource origin (cspSource).
 import { randomBytes } from 'node:crypto';
+import { webviewPageHtml } from '../../src/shared/webviewPage';
 
 export interface WebviewTestPage {
   /** The loopback server, e.g. `http://127.0.0.1:40123`: the only origin the CSP allows for styles, fonts and images. */
   origin: string;
   /** The bundle's name: the page loads `dist/webview/<bundle>.js`, as renderWebviewHtml does. */
   bundle: string;
-  /** The page title, also the root element's accessible name. */
   title: string;
   /** Paths on the origin, linked in this order. */
   stylesheets: readonly string[];
@@ -20,22 +20,14 @@ export interface WebviewTestPage {
 }
 
 export function webviewTestPageHtml(page: WebviewTestPage): string {
-  const { origin, nonce = randomBytes(18).toString('base64') } = page;
-  const csp = ["default-src 'none'", `img-src ${origin} data:`, `style-src ${origin}`, `font-src ${origin}`, `script-src 'nonce-${nonce}'`].join('; ');
-  const links = page.stylesheets.map((href) => `<link rel="stylesheet" href="${origin}${href}">\n`).join('');
-  const bodyClass = page.bodyClass === undefined ? '' : ` class="${page.bodyClass}"`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-${links}<title>${page.title}</title>
-</head>
-<body${bodyClass}>
-<div id="root" role="application" aria-label="${page.title}"></div>
-<script nonce="${nonce}">${page.fakeHostScript}</script>
-<script nonce="${nonce}" src="${origin}/dist/webview/${page.bundle}.js"></script>
-</body>
-</html>`;
+  const { origin } = page;
+  return webviewPageHtml({
+    cspSource: origin,
+    nonce: page.nonce ?? randomBytes(18).toString('base64'),
+    title: page.title,
+    stylesheets: page.stylesheets.map((href) => `${origin}${href}`),
+    script: `${origin}/dist/webview/${page.bundle}.js`,
+    beforeScript: page.fakeHostScript,
+    ...(page.bodyClass !== undefined && { bodyClass: page.bodyClass }),
+  });
 }
