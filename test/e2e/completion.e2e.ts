@@ -1,10 +1,10 @@
 // Inline completion end to end: typing in a real VS Code (code-server) shows ghost text from a
 // loopback Ollama stand-in through the real provider, and Tab accepts it into the document.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { VsCodeSession } from './vscodeSession';
+import { readLedgerLines, readSwitchboardLogs } from '../support/profileFiles';
 import { eventually } from './featureHelpers';
 import { startOllamaStandin } from '../support/standins/ollamaStandin';
 import type { OllamaStandin } from '../support/standins/ollamaStandin';
@@ -20,22 +20,10 @@ interface LedgerLine {
   outcome?: string;
 }
 
-/** Every line of Switchboard's ledger in this profile's global storage. */
-function ledgerLines(vs: VsCodeSession): LedgerLine[] {
-  const dir = path.join(vs.userDataDir, 'User', 'globalStorage', 'switchboard-dev.switchboard', 'ledger');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^ledger-\d+\.jsonl$/.test(f))
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'))
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as LedgerLine);
-}
-
 /** Waits until the ledger holds an `accepted` outcome for a completion decision in `language`. */
 async function acceptedInLedger(vs: VsCodeSession, language: string): Promise<LedgerLine> {
   return eventually(() => {
-    const lines = ledgerLines(vs);
+    const lines = readLedgerLines<LedgerLine>(vs.userDataDir);
     const ids = new Set(lines.filter((l) => l.type !== 'outcome' && l.task === 'completion' && l.language === language).map((l) => l.id));
     return lines.find((l) => l.type === 'outcome' && l.outcome === 'accepted' && ids.has(l.id));
   }, `an accepted ${language} completion in the ledger`);
@@ -162,11 +150,7 @@ describe('inline completion with no Ollama running', function () {
     await vs.page.keyboard.type('1;\nexport const b = 2;\nexport const c = ', { delay: 40 });
     await vs.page.locator('.statusbar-item', { hasText: 'qwen2.5-coder:1.5b-base' }).waitFor({ timeout: 10_000 });
     assert.ok((await vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'inline completions are off for now' }).count()) <= 1, 'one message, not one per keystroke');
-    const log = fs
-      .readdirSync(path.join(vs.userDataDir, 'logs'), { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name === 'Switchboard.log')
-      .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
-      .join('\n');
+    const log = readSwitchboardLogs(path.join(vs.userDataDir, 'logs'));
     assert.equal(log.match(/completion: Ollama is not answering/g)?.length, 1, `reported once in the log:\n${log}`);
   });
 });

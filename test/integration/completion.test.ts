@@ -1,27 +1,19 @@
 // Inline completions inside a real VS Code: typing sends a FIM request to (a stand-in) Ollama with
 // the text around the cursor, the ghost text can be accepted, and the acceptance reaches the ledger.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startOllamaStandin } from '../support/standins/ollamaStandin';
 import type { OllamaStandin } from '../support/standins/ollamaStandin';
 import { EXTENSION_ID, waitFor, workspaceDir } from './helpers';
+import { readLedgerLines } from '../support/profileFiles';
 
 const COMPLETION = '42;';
 
 function ledgerLines(): Record<string, unknown>[] {
   const userData = process.env.SWITCHBOARD_TEST_USER_DATA;
   assert.ok(userData, 'the runner sets SWITCHBOARD_TEST_USER_DATA');
-  const dir = path.join(userData, 'User', 'globalStorage', EXTENSION_ID, 'ledger');
-  if (!fs.existsSync(dir)) return [];
-  const lines: Record<string, unknown>[] = [];
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
-    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
-      if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-    }
-  }
-  return lines;
+  return readLedgerLines(userData);
 }
 
 describe('inline completion', function () {

@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RoutePreview } from '../../src/vscode/routingCommands';
 import { eventually } from '../support/eventually';
+import { EXTENSION_ID, readSwitchboardLogs } from '../support/profileFiles';
 
-export const EXTENSION_ID = 'switchboard-dev.switchboard';
+export { EXTENSION_ID };
 
 export function workspaceDir(): string {
   const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.env.SWITCHBOARD_TEST_WORKSPACE;
@@ -41,16 +42,7 @@ export function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ti
 /** Switchboard's own log file(s) in this window's log folder. */
 export function readSwitchboardLog(): string {
   const logsRoot = process.env.VSCODE_LOGS ?? findLogsRoot();
-  let text = '';
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('Switchboard.log')) text += fs.readFileSync(p, 'utf8');
-    }
-  };
-  if (logsRoot && fs.existsSync(logsRoot)) walk(logsRoot);
-  return text;
+  return logsRoot ? readSwitchboardLogs(logsRoot) : '';
 }
 
 function findLogsRoot(): string | undefined {

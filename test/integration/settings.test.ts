@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { clearWorkspaceSettings, readSwitchboardLog, routes, waitFor, writeWorkspaceSettings } from './helpers';
+import { ledgerDir } from '../support/profileFiles';
 
 describe('settings in a real VS Code', () => {
   afterEach(async () => {
@@ -51,7 +51,7 @@ describe('settings in a real VS Code', () => {
   });
 
   it('keeps its ledger in the extension\'s global storage', async () => {
-    const dir = path.join(process.env.SWITCHBOARD_TEST_USER_DATA!, 'User', 'globalStorage', 'switchboard-dev.switchboard', 'ledger');
+    const dir = ledgerDir(process.env.SWITCHBOARD_TEST_USER_DATA!);
     await waitFor(async () => (fs.existsSync(dir) ? true : undefined), `ledger folder ${dir}`);
     assert.equal(vscode.workspace.isTrusted, true);
   });
