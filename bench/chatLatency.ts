@@ -24,17 +24,13 @@ import { buildChatPrompt } from '../src/vscode/chat/chatPrompt';
 import { DeltaBatcher } from '../src/vscode/chat/deltaBatcher';
 import type { ChatTurn } from '../src/shared/protocol';
 import { startOpenAIStandin } from '../test/support/standins/openaiStandin';
+import { percentile } from './lib/percentile';
 
 const PAIRS = Number(process.argv[2] ?? 400);
 const WARMUP = 40;
 const FIRST_BYTE_MS = 20;
 const KEY = 'sk-bench-0123456789abcdef';
 const ANSWER = 'Here is a short answer with a few words in it.';
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 const fmt = (ms: number) => `${ms.toFixed(2).padStart(7)} ms`;
 

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { VsCodeSession } from '../test/e2e/vscodeSession';
 import { startOllamaStandin } from '../test/support/standins/ollamaStandin';
 import { seededRng } from '../src/core/ratings/blinding';
+import { percentile } from './lib/percentile';
 
 const ROOT = path.resolve(__dirname, '..');
 const option = (name: string, fallback: string) => {
@@ -39,12 +40,6 @@ function sourceLines(): string[] {
   }
   return lines;
 }
-
-const percentile = (xs: number[], p: number) => {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 async function main(): Promise<void> {
   const ollama = await startOllamaStandin();

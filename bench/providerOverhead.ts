@@ -15,6 +15,7 @@ import { startAnthropicStandin } from '../test/support/standins/anthropicStandin
 import { startOllamaStandin } from '../test/support/standins/ollamaStandin';
 import { startOpenAIStandin } from '../test/support/standins/openaiStandin';
 import type { RecordedRequest, Standin } from '../test/support/standins/standinServer';
+import { percentile } from './lib/percentile';
 
 const CALLS = Number(process.argv[2] ?? 1000);
 const WARMUP = 100;
@@ -67,11 +68,6 @@ async function measureWrapped(target: Target): Promise<Sample> {
   }
   const request = lastRequest(target.standin);
   return { toServer: request.receivedAt - started, fromLastByte: finalAt - (request.respondedAt as number) };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function fmt(ms: number): string {
