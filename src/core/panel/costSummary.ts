@@ -162,7 +162,7 @@ export class SpendAccumulator {
       cell.comparableRequests++;
     }
     // "Local models answered N requests for $0": a priced model behind a local endpoint is not one of them.
-    const local = ((record.answeredBy ?? record.chosen)?.local ?? false) && !(record.costUsd !== null && record.costUsd > 0);
+    const local = ((record.answeredBy ?? record.chosen)?.local ?? false) && (record.costUsd ?? 0) <= 0;
     if (local && record.totalMs !== null) {
       cell.localMs += record.totalMs;
       cell.localRequests++;
