@@ -89,6 +89,8 @@ export interface Standin<U> {
   readonly requests: RecordedRequest[];
   /** Steps answer the following requests in order; the last one repeats. Replaces any earlier script. */
   script(...steps: StandinStep<U>[]): void;
+  /** Answers each request from what it asked (a benchmark's model); undefined falls back to the script. */
+  answerWith(respond: ((request: RecordedRequest) => StandinStep<U> | undefined) | undefined): void;
   /** Resolves with `clientClosedAt` once the client has hung up on request `index`. */
   waitForClientClose(index: number, timeoutMs?: number): Promise<number>;
   /** Resolves once `count` requests have arrived. */
@@ -127,6 +129,7 @@ export async function startStandin<U>(wire: WireFormat<U>, options: StartOptions
   const requests: RecordedRequest[] = [];
   let steps: StandinStep<U>[] = [{}];
   let nextStep = 0;
+  let responder: ((request: RecordedRequest) => StandinStep<U> | undefined) | undefined;
   const sockets = new Set<Socket>();
   let closing = false;
   const waiters = new Set<() => void>();
@@ -134,7 +137,9 @@ export async function startStandin<U>(wire: WireFormat<U>, options: StartOptions
     for (const wake of [...waiters]) wake();
   };
 
-  const takeStep = (): StandinStep<U> => {
+  const takeStep = (request: RecordedRequest): StandinStep<U> => {
+    const answered = responder?.(request);
+    if (answered) return answered;
     const step = steps[Math.min(nextStep, steps.length - 1)];
     nextStep++;
     return step;
@@ -168,7 +173,7 @@ export async function startStandin<U>(wire: WireFormat<U>, options: StartOptions
         notify();
       });
       notify();
-      void respond(record, takeStep(), res).catch(() => res.destroy());
+      void respond(record, takeStep(record), res).catch(() => res.destroy());
     });
   });
   const serverHungUp = new WeakSet<ServerResponse>();
@@ -335,6 +340,9 @@ export async function startStandin<U>(wire: WireFormat<U>, options: StartOptions
       steps = next.length > 0 ? next : [{}];
       nextStep = 0;
     },
+    answerWith(respond) {
+      responder = respond;
+    },
     async waitForClientClose(index, timeoutMs = 2_000) {
       await waitUntil(() => requests[index]?.clientClosedAt !== undefined, timeoutMs, `the client to close request ${index}`);
       return requests[index].clientClosedAt as number;
@@ -344,6 +352,7 @@ export async function startStandin<U>(wire: WireFormat<U>, options: StartOptions
     },
     reset() {
       requests.length = 0;
+      responder = undefined;
       steps = [{}];
       nextStep = 0;
     },

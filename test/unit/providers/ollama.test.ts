@@ -91,6 +91,19 @@ describe('Ollama provider: protocol details', () => {
     assert.deepEqual(request.body, { model: MODEL, prompt: fim.prefix, suffix: fim.suffix, stream: true, keep_alive: -1, options: { num_predict: 64 } });
   });
 
+  it('the stand-in can answer each request from what it asked (answerWith), the script serving the rest', async () => {
+    standin.script({ tokens: ['scripted'] });
+    standin.answerWith((request) => {
+      const prompt = (request.body as { prompt?: string }).prompt ?? '';
+      return prompt.endsWith('(a, b):\n    ') ? { tokens: ['return', ' a + b'] } : undefined;
+    });
+    const answered = await collect(provider().streamFim(fim, new AbortController().signal));
+    const other = await collect(provider().streamFim({ ...fim, prefix: 'x = ' }, new AbortController().signal));
+    assert.deepEqual([answered.texts, other.texts], [['return', ' a + b'], ['scripted']]);
+    standin.reset();
+    assert.deepEqual((await collect(provider().streamFim(fim, new AbortController().signal))).texts.join(''), 'Hello from the stand-in.', 'reset forgets the answerer');
+  });
+
   it('sends a raw templated prompt with raw: true and the given stop tokens', async () => {
     const rawPrompt = `<|fim_prefix|>${fim.prefix}<|fim_suffix|>${fim.suffix}<|fim_middle|>`;
     await collect(provider().streamFim({ ...fim, rawPrompt, stop: ['<|endoftext|>', '<|fim_pad|>'] }, new AbortController().signal));
