@@ -10,13 +10,10 @@
 // --server standin: the real OllamaProvider talks over loopback to the Ollama stand-in
 //   (test/support/standins/ollamaStandin.ts), everything in real time (a run takes ~15 minutes).
 //
-// The typist: log-normal gaps between keys (median 120 ms), pauses of 0.5–3 s (more often at line
-// ends), typos fixed by backspace, Tab to accept a correct suggestion after seeing it, jumps to
-// another place when a region is done. Each keystroke cancels the previous call, as VS Code does.
+// The typist and the model's answers are in bench/lib/typist.ts (shared with ghostTextLatency.ts).
+// Each keystroke cancels the previous call, as VS Code does.
 import { seededRng } from '../src/core/ratings/blinding';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -32,6 +29,8 @@ import { OllamaProvider } from '../src/core/providers/ollama';
 import type { FimRequest } from '../src/core/providers/provider';
 import type { Chunk } from '../src/core/types';
 import { startOllamaStandin } from '../test/support/standins/ollamaStandin';
+import { answerFor, sourceFiles, tokenize, Typist } from './lib/typist';
+import type { Action, SourceFile } from './lib/typist';
 
 // ---- options ----
 
@@ -47,19 +46,10 @@ const SEED = Number(option('seed', '1'));
 const MODEL = 'qwen2.5-coder:1.5b-base';
 const TTFT_MS = 120;
 const TOKEN_MS = 1000 / 60;
-const REPO = join(__dirname, '..');
 
 // ---- small helpers ----
 
 const seeded = seededRng;
-
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-
-function logNormal(random: () => number, median: number, sigma: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, median * Math.exp(sigma * normal(random))));
-}
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -158,45 +148,6 @@ const realTime: BenchTime = {
   },
 };
 
-// ---- the corpus ----
-
-interface SourceFile {
-  path: string;
-  text: string;
-}
-
-function sourceFiles(): SourceFile[] {
-  const files: SourceFile[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.ts')) {
-        const text = readFileSync(full, 'utf8').replace(/\r\n/g, '\n');
-        if (text.length > 800) files.push({ path: relative(REPO, full), text });
-      }
-    }
-  };
-  walk(join(REPO, 'src'));
-  return files.sort((a, b) => a.path.localeCompare(b.path));
-}
-
-// ---- the model: answers from the file's true continuation, often right, sometimes not ----
-
-const SPECIAL_END = ['<|endoftext|>', '<|file_sep|>', '<|fim_pad|>'];
-
-function tokenize(text: string, random: () => number): string[] {
-  const tokens: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const special = SPECIAL_END.find((t) => text.startsWith(t, i));
-    const size = special ? special.length : 1 + Math.floor(random() * 6);
-    tokens.push(text.slice(i, i + size));
-    i += size;
-  }
-  return tokens;
-}
-
 interface ServedRequest {
   /** When the pipeline called fetchCompletion (bench clock). */
   sentAt: number;
@@ -204,24 +155,6 @@ interface ServedRequest {
   receivedAt: number;
   /** When each text chunk reached the pipeline (bench clock). */
   delivered: number[];
-}
-
-// ---- the typist ----
-
-interface Region {
-  file: SourceFile;
-  /** The region [start, end) of the file is retyped; `typed` characters of it are in the document. */
-  start: number;
-  end: number;
-  typed: number;
-}
-
-type Action = { kind: 'type' | 'typo' | 'accept'; text: string } | { kind: 'backspace' };
-
-interface Shown {
-  text: string;
-  result: CompletionResult;
-  at: number;
 }
 
 interface KeyRecord {
@@ -234,137 +167,6 @@ interface KeyRecord {
   requestsSent: number;
   result?: CompletionResult;
   resolvedAt?: number;
-}
-
-class Typist {
-  region!: Region;
-  typo: string | undefined;
-  shown: Shown | undefined;
-  acceptDecided = new WeakSet<CompletionResult>();
-  private readonly recent: SourceFile[] = [];
-
-  constructor(
-    private readonly files: SourceFile[],
-    private readonly random: () => number,
-  ) {
-    this.jump();
-  }
-
-  /** Moves to a new region of some file: remove a few lines after a line start, to be typed again. */
-  jump(): void {
-    const file = this.files[Math.floor(this.random() * this.files.length)];
-    const lineStarts = [0];
-    for (let i = file.text.indexOf('\n'); i !== -1 && i < file.text.length - 1; i = file.text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-    const first = 3 + Math.floor(this.random() * Math.max(1, lineStarts.length - 10));
-    const lines = 2 + Math.floor(this.random() * 8);
-    const startLine = Math.min(first, lineStarts.length - 1);
-    const endLine = Math.min(startLine + lines, lineStarts.length - 1);
-    // Start after the line's indentation, as an editor would have put the cursor there.
-    let start = lineStarts[startLine];
-    while (file.text[start] === ' ' || file.text[start] === '\t') start++;
-    const end = Math.max(start + 1, lineStarts[endLine] - 1);
-    this.region = { file, start, end, typed: 0 };
-    this.typo = undefined;
-    this.shown = undefined;
-    this.recent.splice(this.recent.indexOf(file) >>> 0, this.recent.includes(file) ? 1 : 0);
-    this.recent.unshift(file);
-    this.recent.length = Math.min(this.recent.length, 4);
-  }
-
-  get documentKey(): string {
-    return `file:///${this.region.file.path}`;
-  }
-
-  /** The document as it is now: the file with the rest of the region not yet typed. */
-  document(): { text: string; offset: number } {
-    const { file, start, end, typed } = this.region;
-    const before = file.text.slice(0, start + typed) + (this.typo ?? '');
-    return { text: before + file.text.slice(end), offset: before.length };
-  }
-
-  intended(): string {
-    const { file, start, end, typed } = this.region;
-    return file.text.slice(start + typed, end);
-  }
-
-  recentFiles(): SourceFile[] {
-    return this.recent.slice(1);
-  }
-
-  lastTyped(): string {
-    const { file, start, typed } = this.region;
-    return file.text[start + typed - 1] ?? '';
-  }
-
-  /** What the user does now, given what is on screen. */
-  decide(now: number): Action | undefined {
-    if (this.typo !== undefined) return { kind: 'backspace' };
-    const intended = this.intended();
-    if (intended === '') return undefined;
-    const shown = this.shown;
-    if (shown && !this.acceptDecided.has(shown.result) && now - shown.at >= 250 && shown.text.length >= 2 && intended.startsWith(shown.text)) {
-      this.acceptDecided.add(shown.result);
-      if (this.random() < 0.6) return { kind: 'accept', text: shown.text };
-    }
-    if (this.random() < 0.02) {
-      const wrong = 'qzxj'[Math.floor(this.random() * 4)];
-      if (intended[0] !== wrong) return { kind: 'typo', text: wrong };
-    }
-    if (intended[0] === '\n') {
-      // The editor indents the new line.
-      const indent = /^\n[ \t]*/.exec(intended)?.[0] ?? '\n';
-      return { kind: 'type', text: indent };
-    }
-    return { kind: 'type', text: intended[0] };
-  }
-
-  apply(action: Action): void {
-    switch (action.kind) {
-      case 'backspace':
-        this.typo = undefined;
-        break;
-      case 'typo':
-        this.typo = action.text;
-        break;
-      case 'type':
-      case 'accept':
-        this.region.typed += action.text.length;
-        break;
-    }
-  }
-
-  /** The gap before the next key. */
-  nextDelay(): { ms: number; pause: boolean } {
-    if (this.typo !== undefined) return { ms: logNormal(this.random, 260, 0.3, 120, 700), pause: false };
-    const last = this.lastTyped();
-    const pauseChance = '\n;{}'.includes(last) ? 0.12 : 0.025;
-    if (this.random() < pauseChance) return { ms: 500 * Math.pow(6, this.random()), pause: true };
-    return { ms: logNormal(this.random, 120, 0.35, 35, 450), pause: false };
-  }
-}
-
-/** The server's answer for the document as it stands (the harness state at request time). */
-function answerFor(typist: Typist, files: SourceFile[], random: () => number): string {
-  const noise = () => {
-    const file = files[Math.floor(random() * files.length)];
-    const at = Math.floor(random() * Math.max(1, file.text.length - 200));
-    return file.text.slice(at, at + 40 + Math.floor(random() * 120));
-  };
-  if (typist.typo !== undefined) return noise();
-  const { file, start, end, typed } = typist.region;
-  const from = start + typed;
-  const roll = random();
-  // A small local model: right about a third of the time, right for a while then wrong another third.
-  if (roll < 0.35) {
-    // Right: the missing text, then the end token or a repeat of the code after the gap.
-    return file.text.slice(from, end) + (random() < 0.7 ? SPECIAL_END[Math.floor(random() * SPECIAL_END.length)] : file.text.slice(end, end + 80));
-  }
-  if (roll < 0.7) {
-    const lineEnd = file.text.indexOf('\n', from);
-    const keep = Math.floor(random() * Math.max(1, (lineEnd === -1 ? end : Math.min(lineEnd, end)) - from));
-    return file.text.slice(from, from + keep) + noise();
-  }
-  return noise();
 }
 
 // ---- one run ----
@@ -384,7 +186,7 @@ async function replay(
 ): Promise<RunFigures> {
   const random = seeded(seed);
   const modelRandom = seeded(seed * 7919 + 13);
-  const typist = new Typist(files, random);
+  const typist = new Typist<CompletionResult>(files, random);
   const keys: KeyRecord[] = [];
   const requests: ServedRequest[] = [];
   const failures: unknown[] = [];
