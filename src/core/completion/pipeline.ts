@@ -1,8 +1,8 @@
 // The inline-completion request pipeline. Per keystroke, in order: answer from the suggestion the
 // user is typing along; answer from the cache; reuse the request already streaming (or just
-// finished) when the typed text matches its answer; otherwise wait an adaptive debounce and send a
-// new request, aborting the document's older one. Everything slow is injected: the model call, the
-// clock and the timers.
+// finished) when the typed text matches its answer; otherwise wait an adaptive debounce (shorter
+// while the document's requests are cheap) and send a new request, aborting the document's older
+// one. Everything slow is injected: the model call, the clock and the timers.
 import type { Clock, Logger } from '../ports';
 import { silentLogger } from '../ports';
 import type { FimRequest } from '../providers/provider';
@@ -172,6 +172,9 @@ interface DocumentState {
   shown: Shown | undefined;
   /** The latest request, running or finished. */
   request: ModelRequest | undefined;
+  /** Requests sent for this document, and how many of them the rhythm has counted. */
+  requestsSent: number;
+  requestsCounted: number;
 }
 
 type Verdict = { text: string } | 'wait' | 'mismatch' | 'failed';
@@ -301,6 +304,8 @@ export class CompletionPipeline {
     const sinceLastKeyMs = doc.lastKeyAt === undefined ? Number.POSITIVE_INFINITY : calledAt - doc.lastKeyAt;
     doc.lastKeyAt = calledAt;
     doc.rhythm.record(sinceLastKeyMs);
+    doc.rhythm.recordRequests(doc.requestsSent - doc.requestsCounted);
+    doc.requestsCounted = doc.requestsSent;
 
     const prefix = input.text.slice(0, input.offset);
     const suffix = input.text.slice(input.offset);
@@ -519,6 +524,7 @@ export class CompletionPipeline {
     const startedAt = this.clock.monotonic();
     const request = new ModelRequest(this.nextRequestId++, fimRequest.model, prefix, suffix, facts, key, startedAt, promptTokens);
     doc.request = request;
+    doc.requestsSent++;
     this.tally.requests++;
     this.logger.debug(`completion request ${request.id} to ${fimRequest.model} (${this.plan.mode}, ${facts.shape})`);
     let stream: AsyncIterable<Chunk>;
@@ -697,7 +703,14 @@ export class CompletionPipeline {
     if (doc) {
       this.documents.delete(documentKey);
     } else {
-      doc = { lastKeyAt: undefined, rhythm: new TypingRhythm(this.settings.debounce.pauseMs), shown: undefined, request: undefined };
+      doc = {
+        lastKeyAt: undefined,
+        rhythm: new TypingRhythm(this.settings.debounce.pauseMs, undefined, this.settings.debounce.requestRateHigh),
+        shown: undefined,
+        request: undefined,
+        requestsSent: 0,
+        requestsCounted: 0,
+      };
     }
     this.documents.set(documentKey, doc);
     while (this.documents.size > this.settings.maxDocuments) {

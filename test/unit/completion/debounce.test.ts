@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { debounceDelay, DEFAULT_DEBOUNCE, TypingRhythm } from '../../../src/core/completion/debounce';
+import { debounceDelay, DEFAULT_DEBOUNCE, TypingRhythm, typingFactorFor } from '../../../src/core/completion/debounce';
 
 const settings = DEFAULT_DEBOUNCE;
 
@@ -41,5 +41,37 @@ describe('debounce: adaptive delay', () => {
     rhythm.record(Number.POSITIVE_INFINITY);
     rhythm.record(-5);
     assert.ok((rhythm.typicalIntervalMs ?? 0) > 195);
+  });
+});
+
+describe('debounce: cheaper requests, shorter wait', () => {
+  it('the typing factor runs from cheapTypingFactor (few requests per key) to typingFactor (near the budget)', () => {
+    const { cheapTypingFactor: cheap, typingFactor: dear, requestRateLow: low, requestRateHigh: high } = settings;
+    assert.ok(cheap < dear);
+    assert.equal(typingFactorFor(settings, 0), cheap);
+    assert.equal(typingFactorFor(settings, low), cheap);
+    assert.equal(typingFactorFor(settings, high), dear);
+    assert.equal(typingFactorFor(settings, 1), dear);
+    assert.ok(Math.abs(typingFactorFor(settings, (low + high) / 2) - (cheap + dear) / 2) < 1e-9);
+    assert.equal(typingFactorFor({ ...settings, requestRateLow: 0.1, requestRateHigh: 0.1 }, 0.05), cheap, 'a zero-width band does not divide by zero');
+  });
+
+  it('a new document starts at the budget; keys without requests bring the rate down, a request per key brings it up', () => {
+    const rhythm = new TypingRhythm();
+    assert.equal(rhythm.requestRate, settings.requestRateHigh);
+    for (let i = 0; i < 100; i++) rhythm.recordRequests(0);
+    assert.ok(rhythm.requestRate < settings.requestRateLow, `${rhythm.requestRate}`);
+    for (let i = 0; i < 100; i++) rhythm.recordRequests(1);
+    assert.ok(rhythm.requestRate > settings.requestRateHigh, `${rhythm.requestRate}`);
+    rhythm.recordRequests(Number.NaN);
+    rhythm.recordRequests(-1);
+    assert.ok(rhythm.requestRate > settings.requestRateHigh, 'nonsense counts are ignored');
+  });
+
+  it('while keys cost few requests, the wait is the cheap multiple of the gap', () => {
+    const rhythm = rhythmOf([100, 100, 100]);
+    assert.equal(debounceDelay(settings, rhythm, { atLineStart: false, sinceLastKeyMs: 100 }), Math.round(settings.typingFactor * 100));
+    for (let i = 0; i < 100; i++) rhythm.recordRequests(0);
+    assert.equal(debounceDelay(settings, rhythm, { atLineStart: false, sinceLastKeyMs: 100 }), Math.round(settings.cheapTypingFactor * 100));
   });
 });

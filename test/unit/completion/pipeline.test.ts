@@ -377,6 +377,35 @@ describe('pipeline: adaptive debounce', () => {
   });
 });
 
+describe('pipeline: the debounce follows what keys cost', () => {
+  it('after a long stretch typed along (no requests) the wait is the cheap multiple of the gap', async () => {
+    const { time, model, pipeline } = setup();
+    const keyboard = new Keyboard(pipeline);
+    const line = 'const total = items.reduce((sum, item) => sum + item.price * item.count, 0)';
+    const first = keyboard.type(at('const total = ‸'));
+    await time.advance(FIRST_DELAY);
+    model.last.push(`${line.slice('const total = '.length)};\n`);
+    assert.equal((await first)?.source, 'request');
+    // 55 keys, 100 ms apart, each typing the next character of the suggestion on screen.
+    for (let n = 'const total = '.length + 1; n <= 'const total = '.length + 55; n++) {
+      await time.advance(100);
+      assert.equal((await keyboard.type(at(`${line.slice(0, n)}‸`)))?.source, 'typingAlong');
+    }
+    assert.equal(model.streams.length, 1);
+    // A key that leaves the suggestion: a request after cheapTypingFactor × 100 ms, not typingFactor × 100.
+    await time.advance(100);
+    const typed = line.slice(0, 'const total = '.length + 55);
+    void keyboard.type(at(`${typed}Q‸`));
+    const cheap = Math.round(DEFAULT_COMPLETION_SETTINGS.debounce.cheapTypingFactor * 100);
+    assert.ok(cheap < Math.round(DEFAULT_COMPLETION_SETTINGS.debounce.typingFactor * 100));
+    await time.advance(cheap - 1);
+    assert.equal(model.streams.length, 1);
+    await time.advance(1);
+    assert.equal(model.streams.length, 2);
+    keyboard.cancel();
+  });
+});
+
 describe('pipeline: reusing the request in flight', () => {
   it('a keystroke that matches what is streaming adopts that request instead of sending another', async () => {
     const { time, model, pipeline } = setup();
