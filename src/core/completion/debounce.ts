@@ -1,6 +1,7 @@
 // How long to wait after a keystroke before asking the model: short where a suggestion is likely
-// wanted now (start of a line, first key after a pause), longer while the user types fast, and
-// shorter again while the document's requests are cheap (most keys type along a suggestion).
+// wanted now (start of a line, first key after a pause), longer while the user types fast; shorter
+// while the document's requests are cheap (most keys type along a suggestion), longer still while
+// they run over budget.
 
 export interface DebounceSettings {
   /** Cursor at the start of a line (only whitespace before it). */
@@ -11,11 +12,12 @@ export interface DebounceSettings {
   /** While typing: this multiple of the typical gap between keys, clamped to [minMs, maxMs]. */
   typingFactor: number;
   /**
-   * The multiple while requests are cheap: at or below `requestRateLow` requests per keystroke it is
-   * this, at or above `requestRateHigh` it is `typingFactor`, in between it moves linearly. A shorter
-   * wait sends more requests, so the document's own rate keeps it within budget.
+   * The multiple follows the requests each keystroke has cost lately: `cheapTypingFactor` at or below
+   * `requestRateLow`, `typingFactor` at `requestRateHigh`, on the same line beyond it up to
+   * `maxTypingFactor`. A shorter wait sends more requests, so the rate holds it near the budget.
    */
   cheapTypingFactor: number;
+  maxTypingFactor: number;
   requestRateLow: number;
   requestRateHigh: number;
   minMs: number;
@@ -30,6 +32,7 @@ export const DEFAULT_DEBOUNCE: Readonly<DebounceSettings> = Object.freeze({
   pauseMs: 600,
   typingFactor: 1.2,
   cheapTypingFactor: 0.6,
+  maxTypingFactor: 1.5,
   requestRateLow: 0.08,
   requestRateHigh: 0.16,
   minMs: 50,
@@ -94,8 +97,8 @@ export function debounceDelay(settings: DebounceSettings, rhythm: TypingRhythm, 
 
 /** The multiple of the typical gap for a document that has lately cost `requestRate` requests per keystroke. */
 export function typingFactorFor(settings: DebounceSettings, requestRate: number): number {
-  const { cheapTypingFactor: cheap, typingFactor: dear, requestRateLow: low, requestRateHigh: high } = settings;
+  const { cheapTypingFactor: cheap, typingFactor: dear, maxTypingFactor: max, requestRateLow: low, requestRateHigh: high } = settings;
   if (!(high > low)) return requestRate <= low ? cheap : dear;
-  const t = Math.min(1, Math.max(0, (requestRate - low) / (high - low)));
-  return cheap + t * (dear - cheap);
+  const factor = cheap + ((requestRate - low) / (high - low)) * (dear - cheap);
+  return Math.min(Math.max(max, dear), Math.max(cheap, factor));
 }

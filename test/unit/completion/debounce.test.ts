@@ -45,14 +45,16 @@ describe('debounce: adaptive delay', () => {
 });
 
 describe('debounce: cheaper requests, shorter wait', () => {
-  it('the typing factor runs from cheapTypingFactor (few requests per key) to typingFactor (near the budget)', () => {
-    const { cheapTypingFactor: cheap, typingFactor: dear, requestRateLow: low, requestRateHigh: high } = settings;
-    assert.ok(cheap < dear);
+  it('the typing factor runs from cheapTypingFactor (few requests per key) through typingFactor (at the budget) up to maxTypingFactor', () => {
+    const { cheapTypingFactor: cheap, typingFactor: dear, maxTypingFactor: max, requestRateLow: low, requestRateHigh: high } = settings;
+    assert.ok(cheap < dear && dear < max);
     assert.equal(typingFactorFor(settings, 0), cheap);
     assert.equal(typingFactorFor(settings, low), cheap);
-    assert.equal(typingFactorFor(settings, high), dear);
-    assert.equal(typingFactorFor(settings, 1), dear);
+    assert.ok(Math.abs(typingFactorFor(settings, high) - dear) < 1e-9);
     assert.ok(Math.abs(typingFactorFor(settings, (low + high) / 2) - (cheap + dear) / 2) < 1e-9);
+    const over = high + (high - low) / 4;
+    assert.ok(Math.abs(typingFactorFor(settings, over) - (dear + (dear - cheap) / 4)) < 1e-9, 'over budget: the same slope');
+    assert.equal(typingFactorFor(settings, 1), max);
     assert.equal(typingFactorFor({ ...settings, requestRateLow: 0.1, requestRateHigh: 0.1 }, 0.05), cheap, 'a zero-width band does not divide by zero');
   });
 

@@ -353,7 +353,11 @@ describe('pipeline: cache', () => {
 
 describe('pipeline: adaptive debounce', () => {
   it('waits longer while the user types fast', async () => {
-    const { time, model, pipeline } = setup();
+    // One multiple of the gap whatever the keys cost (that part has its own test below).
+    const factor = DEFAULT_COMPLETION_SETTINGS.debounce.typingFactor;
+    const { time, model, pipeline } = setup({
+      settings: { debounce: { ...DEFAULT_COMPLETION_SETTINGS.debounce, cheapTypingFactor: factor, maxTypingFactor: factor } },
+    });
     const keyboard = new Keyboard(pipeline);
     // Backspacing: no keystroke extends an earlier one, so nothing can be reused.
     const text = 'const value = abcdef';
