@@ -85,15 +85,13 @@ async function main(): Promise<void> {
     const page = vs.page;
     fs.mkdirSync(path.join(vs.workspace, 'replay'), { recursive: true });
     fs.writeFileSync(path.join(vs.workspace, 'replay', 'warmup.ts'), '// typed by bench/ghostTextLatency.ts\n');
-    await vs.openFile('replay/warmup.ts');
-    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+End');
+    await vs.openFileAtEnd('replay/warmup.ts');
     await installProbe(page);
     // Warm up: the first request loads the model details (/api/show) and the provider bundle.
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.type(attempt === 1 ? 'const warm = ' : ' ', { delay: 80 });
       try {
-        await page.locator('.ghost-text-decoration, .ghost-text').first().waitFor({ timeout: 10_000 });
+        await vs.ghostText().waitFor({ timeout: 10_000 });
         break;
       } catch (e) {
         if (attempt === 3) throw e;

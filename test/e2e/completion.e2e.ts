@@ -56,39 +56,32 @@ describe('inline completion in a real VS Code (stand-in Ollama)', function () {
     await ollama?.close();
   });
 
-  /** Monaco renders spaces as no-break spaces. */
-  const editorText = async () => (await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
-
   it('shows ghost text while typing and Tab accepts it', async () => {
     // Typed before Switchboard has activated, the keys would ask no provider at all.
-    await vs.page.locator('.statusbar-item', { hasText: 'qwen2.5-coder:1.5b-base' }).waitFor({ timeout: 30_000 });
-    await vs.openFile('src/greet.ts');
-    await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-    await vs.page.keyboard.press('Control+End');
+    await vs.waitForStatusBar('qwen2.5-coder:1.5b-base');
+    await vs.openFileAtEnd('src/greet.ts');
     await vs.page.keyboard.type('\nexport const message = ', { delay: 30 });
 
-    const ghost = vs.page.locator('.editor-group-container.active .monaco-editor .ghost-text, .editor-group-container.active .monaco-editor .ghost-text-decoration').first();
+    const ghost = vs.ghostText();
     await ghost.waitFor({ state: 'visible', timeout: 30_000 });
     const shot = await vs.screenshot('completion-ghost-text');
     console.log(`    screenshot: ${shot}`);
     assert.ok(ollama.requests.some((r) => r.path === '/api/generate'), 'the ghost text came from a FIM request to the stand-in');
 
     await vs.page.keyboard.press('Tab');
-    await eventually(async () => ((await editorText()).includes(`export const message = ${COMPLETION}`) ? true : undefined), 'the accepted completion in the editor');
+    await eventually(async () => ((await vs.editorText()).includes(`export const message = ${COMPLETION}`) ? true : undefined), 'the accepted completion in the editor');
     await acceptedInLedger(vs, 'typescript');
   });
 
   it('shows ghost text in a Python file too; Tab accepts it and the ledger records the acceptance for python', async () => {
     ollama.script({ text: PY_COMPLETION });
     const before = ollama.requests.filter((r) => r.path === '/api/generate').length;
-    await vs.openFile('src/stats.py');
-    await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-    await vs.page.keyboard.press('Control+End');
+    await vs.openFileAtEnd('src/stats.py');
     // The editor indents the body after the colon itself.
     await vs.page.keyboard.type('\n\ndef variance(values):\n', { delay: 30 });
     await vs.page.keyboard.type('return ', { delay: 30 });
 
-    const ghost = vs.page.locator('.editor-group-container.active .monaco-editor .ghost-text, .editor-group-container.active .monaco-editor .ghost-text-decoration').first();
+    const ghost = vs.ghostText();
     await ghost.waitFor({ state: 'visible', timeout: 30_000 });
     const shot = await vs.screenshot('completion-ghost-text-python');
     console.log(`    screenshot: ${shot}`);
@@ -98,7 +91,7 @@ describe('inline completion in a real VS Code (stand-in Ollama)', function () {
     assert.match(prompt, /def mean\(values\)/, 'the Python file is in the prompt');
 
     await vs.page.keyboard.press('Tab');
-    await eventually(async () => ((await editorText()).includes(`return ${PY_COMPLETION}`) ? true : undefined), 'the accepted Python completion in the editor');
+    await eventually(async () => ((await vs.editorText()).includes(`return ${PY_COMPLETION}`) ? true : undefined), 'the accepted Python completion in the editor');
     const saved = await acceptedInLedger(vs, 'python');
     assert.match(saved.id, /python/, 'the accepted line names the python request');
   });
@@ -134,10 +127,8 @@ describe('inline completion with no Ollama running', function () {
   });
 
   it('says so once, names the address and offers to run `ollama serve`, then stays quiet while typing', async () => {
-    await vs.page.locator('.statusbar-item', { hasText: 'qwen2.5-coder:1.5b-base' }).waitFor({ timeout: 30_000 });
-    await vs.openFile('src/greet.ts');
-    await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-    await vs.page.keyboard.press('Control+End');
+    await vs.waitForStatusBar('qwen2.5-coder:1.5b-base');
+    await vs.openFileAtEnd('src/greet.ts');
     await vs.page.keyboard.type('\nexport const a = ', { delay: 40 });
     const toast = vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'inline completions are off for now' });
     await toast.waitFor({ timeout: 30_000 });
@@ -148,7 +139,7 @@ describe('inline completion with no Ollama running', function () {
     await vs.screenshot('completion-no-ollama');
     // More typing, more provider calls: no second message.
     await vs.page.keyboard.type('1;\nexport const b = 2;\nexport const c = ', { delay: 40 });
-    await vs.page.locator('.statusbar-item', { hasText: 'qwen2.5-coder:1.5b-base' }).waitFor({ timeout: 10_000 });
+    await vs.waitForStatusBar('qwen2.5-coder:1.5b-base', 10_000);
     assert.ok((await vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'inline completions are off for now' }).count()) <= 1, 'one message, not one per keystroke');
     const log = readSwitchboardLogs(path.join(vs.userDataDir, 'logs'));
     assert.equal(log.match(/completion: Ollama is not answering/g)?.length, 1, `reported once in the log:\n${log}`);

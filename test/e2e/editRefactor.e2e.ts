@@ -54,11 +54,10 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
 
   /** Monaco renders spaces as no-break spaces. */
   const plain = (text: string) => text.replace(/\u00a0/g, ' ');
-  const editorText = async () => plain(await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText());
 
   /** Selects the whole of the open file and asks Switchboard to edit it with `instruction`. */
   async function editWholeFile(instruction: string): Promise<void> {
-    await vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await vs.editorLines().click();
     await vs.page.keyboard.press('Control+A');
     await startCommand(vs, 'Switchboard: Edit Selection…');
     await waitForQuickInput(vs, 'Switchboard: Edit Selection');
@@ -88,15 +87,15 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     // a toast hides itself after a while, the title bar stays).
     await vs.page.locator('.editor-actions .action-label[aria-label^="Accept Proposed Edit"]').click();
     await diff.waitFor({ state: 'hidden', timeout: 15_000 });
-    await eventually(async () => ((await editorText()).includes('Welcome, ${name}!') ? true : undefined), 'the edit in the editor');
+    await eventually(async () => ((await vs.editorText()).includes('Welcome, ${name}!') ? true : undefined), 'the edit in the editor');
     await vs.page.keyboard.press('Control+S');
     await eventually(() => (read('src/greet.ts').includes('Welcome, ${name}!') ? true : undefined), 'the saved file');
     assert.equal(read('src/greet.ts'), 'export function greet(name: string): string {\n  return `Welcome, ${name}!`;\n}\n');
     // One undo brings the whole proposal back out.
     await vs.page.keyboard.press('Control+Z');
-    await eventually(async () => ((await editorText()).includes('Hello, ${name}!') ? true : undefined), 'the undo');
+    await eventually(async () => ((await vs.editorText()).includes('Hello, ${name}!') ? true : undefined), 'the undo');
     await vs.page.keyboard.press('Control+Y');
-    await eventually(async () => ((await editorText()).includes('Welcome, ${name}!') ? true : undefined), 'the redo');
+    await eventually(async () => ((await vs.editorText()).includes('Welcome, ${name}!') ? true : undefined), 'the redo');
     await vs.page.keyboard.press('Control+S');
   });
 
@@ -109,7 +108,7 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     await eventually(async () => ((await diff.locator('.editor.modified .view-lines').innerText()).includes('Bye') ? true : undefined), 'the proposal');
     await notificationButton('Reject').click();
     await diff.waitFor({ state: 'hidden', timeout: 15_000 });
-    assert.doesNotMatch(await editorText(), /Bye/);
+    assert.doesNotMatch(await vs.editorText(), /Bye/);
     assert.equal(read('src/greet.ts'), before);
     assert.equal(await vs.page.locator('.tab.dirty', { hasText: 'greet.ts' }).count(), 0, 'greet.ts was not touched');
   });

@@ -67,30 +67,26 @@ describe('router panel after a scripted session in a real VS Code', function () 
     if (shots.length > 0) console.log(`    screenshots:\n${shots.map((s) => `      ${s}`).join('\n')}`);
   });
 
-  const editorLines = () => vs.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
-  const ghost = () => vs.page.locator('.editor-group-container.active .monaco-editor .ghost-text, .editor-group-container.active .monaco-editor .ghost-text-decoration').first();
   const routerFrame = (): Promise<Frame> => vs.webviewFrame(async (f) => (await f.locator('#decisions-range').count()) > 0);
 
   it('runs the session: completions, a rejected edit, a vote, chats across tiers with a fallback, and a refused comparison', async () => {
     // Completions: one accepted with Tab, one dismissed with Escape.
     ollama.script({ text: 'greet("Ada");' });
     // Typed before Switchboard has activated, the keys would ask no provider at all.
-    await vs.page.locator('.statusbar-item', { hasText: 'qwen2.5-coder:1.5b-base' }).waitFor({ timeout: 30_000 });
-    await vs.openFile('src/greet.ts');
-    await editorLines().click();
-    await vs.page.keyboard.press('Control+End');
+    await vs.waitForStatusBar('qwen2.5-coder:1.5b-base');
+    await vs.openFileAtEnd('src/greet.ts');
     await vs.page.keyboard.type('\nexport const first = ', { delay: 30 });
-    await ghost().waitFor({ state: 'visible', timeout: 30_000 });
+    await vs.ghostText().waitFor({ state: 'visible', timeout: 30_000 });
     await vs.page.keyboard.press('Tab');
-    await eventually(async () => ((await editorLines().innerText()).replace(/\u00a0/g, ' ').includes('export const first = greet("Ada");') ? true : undefined), 'the accepted completion');
+    await eventually(async () => ((await vs.editorText()).includes('export const first = greet("Ada");') ? true : undefined), 'the accepted completion');
     await vs.page.keyboard.type('\nexport const second = ', { delay: 30 });
-    await ghost().waitFor({ state: 'visible', timeout: 30_000 });
+    await vs.ghostText().waitFor({ state: 'visible', timeout: 30_000 });
     await vs.page.keyboard.press('Escape');
-    await ghost().waitFor({ state: 'hidden', timeout: 15_000 });
+    await vs.ghostText().waitFor({ state: 'hidden', timeout: 15_000 });
 
     // An edit of the whole file, rejected from the notification.
     openai.script({ text: '```ts\nexport function greet(name: string): string {\n  return `Hi, ${name}!`;\n}\n```', usage: { prompt_tokens: 400, completion_tokens: 30 } });
-    await editorLines().click();
+    await vs.editorLines().click();
     await vs.page.keyboard.press('Control+A');
     await startCommand(vs, 'Switchboard: Edit Selection…');
     await waitForQuickInput(vs, 'Switchboard: Edit Selection');

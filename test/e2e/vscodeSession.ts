@@ -2,7 +2,7 @@
 // chromium as a person would. Screenshots go to artifacts/e2e/ (git-ignored).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { makeProfile, installExtensions, startCodeServer, launchBrowser, workbenchUrl, removeProfile, ROOT } from '../harness/codeServer.mjs';
 import { buildSwitchboardVsix, freshWorkspace } from '../harness/build.mjs';
 
@@ -96,6 +96,33 @@ export class VsCodeSession {
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.tab[data-resource-name="${path.basename(relative)}"]`).waitFor({ timeout: 15_000 });
     await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** Opens a file and puts the cursor at its end, ready to type. */
+  async openFileAtEnd(relative: string): Promise<void> {
+    await this.openFile(relative);
+    await this.editorLines().click();
+    await this.page.keyboard.press('Control+End');
+  }
+
+  /** The text area of the active editor. */
+  editorLines(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  }
+
+  /** The active editor's visible text (Monaco renders spaces as no-break spaces). */
+  async editorText(): Promise<string> {
+    return (await this.editorLines().innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Ghost text (an inline suggestion) in the active editor. */
+  ghostText(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor .ghost-text, .editor-group-container.active .monaco-editor .ghost-text-decoration').first();
+  }
+
+  /** Waits until the status bar shows `text`, e.g. the completion model once Switchboard has activated. */
+  async waitForStatusBar(text: string, timeoutMs = 30_000): Promise<void> {
+    await this.page.locator('.statusbar-item', { hasText: text }).waitFor({ timeout: timeoutMs });
   }
 
   /** The inner frame of a webview whose outer iframe title or view matches; polls until its #root has content. */
