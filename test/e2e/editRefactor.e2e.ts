@@ -100,12 +100,16 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
   });
 
   it('edit selection: Reject (notification) closes the diff and leaves the file unchanged', async () => {
+    await vs.runCommand('Notifications: Clear All Notifications');
+    await vs.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 15_000 });
     const before = read('src/greet.ts');
     openai.script({ text: 'export function greet(name: string): string {\n  return `Bye, ${name}!`;\n}', usage: { prompt_tokens: 400, completion_tokens: 30 } });
     await editWholeFile('Say Bye');
     const diff = vs.page.locator('.monaco-diff-editor');
     await diff.waitFor({ timeout: 30_000 });
     await eventually(async () => ((await diff.locator('.editor.modified .view-lines').innerText()).includes('Bye') ? true : undefined), 'the proposal');
+    // The first case's notification outlives its review (VS Code cannot close it): click this proposal's.
+    await notificationButton('Reject').waitFor({ timeout: 15_000 });
     await notificationButton('Reject').click();
     await diff.waitFor({ state: 'hidden', timeout: 15_000 });
     assert.doesNotMatch(await vs.editorText(), /Bye/);
