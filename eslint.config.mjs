@@ -20,7 +20,20 @@ export default tseslint.config(
     // The core and the shared protocol must not know they run inside VS Code.
     files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/shared must not import vscode: take what you need through Ports or a settings snapshot.' }], patterns: [{ group: ['**/vscode/**', '../vscode/*', '../../vscode/*'], message: 'The core must not depend on the vscode adapter layer.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message: 'src/core and src/shared must not import vscode: take what you need through Ports or a settings snapshot.',
+            },
+          ],
+          patterns: [
+            { group: ['**/vscode/**', '../vscode/*', '../../vscode/*'], message: 'The core must not depend on the vscode adapter layer.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -48,17 +48,38 @@ async function main(): Promise<void> {
   const ledger = await openLedger(ports);
   const inspected: InspectedSettings = {
     'endpoints.openai': { globalValue: standin.url },
-    models: { globalValue: [{ id: 'gpt-6-luna', provider: 'openai', model: 'gpt-6-luna', tier: 'mid', contextWindow: 1_050_000, price: { input: 1.25, output: 10 } }] },
+    models: {
+      globalValue: [
+        {
+          id: 'gpt-6-luna',
+          provider: 'openai',
+          model: 'gpt-6-luna',
+          tier: 'mid',
+          contextWindow: 1_050_000,
+          price: { input: 1.25, output: 10 },
+        },
+      ],
+    },
     routes: { globalValue: { completion: [], edit: ['gpt-6-luna'], refactor: ['gpt-6-luna'], chat: ['gpt-6-luna', 'claude-haiku-4-5'] } },
     // A daily cap makes every request read today's spend from the ledger first, as a budgeted user's would.
     'budget.perDayUsd': { globalValue: 50 },
   };
   const settings = effectiveSettings(inspected, { trusted: true }).settings;
-  const runner = new TaskRunner({ ports, createProvider, health: new ModelHealth(systemClock), ledger: Promise.resolve(ledger), budget: new BudgetGuard() });
+  const runner = new TaskRunner({
+    ports,
+    createProvider,
+    health: new ModelHealth(systemClock),
+    ledger: Promise.resolve(ledger),
+    budget: new BudgetGuard(),
+  });
   const client = new OpenAI({ apiKey: KEY, baseURL: standin.url, maxRetries: 0, fetch: timedFetch });
 
   // A realistic question: a few earlier turns and a selection plus a 300-line file as context.
-  const history: ChatTurn[] = Array.from({ length: 6 }, (_, i) => ({ id: `t${i}`, userText: `Earlier question ${i} about the parser?`, answerText: 'An earlier answer. '.repeat(40) }));
+  const history: ChatTurn[] = Array.from({ length: 6 }, (_, i) => ({
+    id: `t${i}`,
+    userText: `Earlier question ${i} about the parser?`,
+    answerText: 'An earlier answer. '.repeat(40),
+  }));
   const file = Array.from({ length: 300 }, (_, i) => `export const value${i} = compute(${i}); // line ${i}`).join('\n');
 
   const routing: number[] = [];
@@ -72,7 +93,14 @@ async function main(): Promise<void> {
       history,
       question: 'Why does value7 come out negative?',
       context: [
-        { kind: 'selection', path: 'src/values.ts', text: 'export const value7 = compute(7);', startLine: 8, endLine: 8, languageId: 'typescript' },
+        {
+          kind: 'selection',
+          path: 'src/values.ts',
+          text: 'export const value7 = compute(7);',
+          startLine: 8,
+          endLine: 8,
+          languageId: 'typescript',
+        },
         { kind: 'activeFile', path: 'src/values.ts', text: file, languageId: 'typescript' },
       ],
       contextBudgetTokens: 24_000,
@@ -80,7 +108,14 @@ async function main(): Promise<void> {
     });
     const controller = new AbortController();
     for await (const event of runner.run(
-      { task: 'chat', call: { kind: 'chat', messages: prompt.messages }, promptTokens: prompt.promptTokens, question: 'Why does value7 come out negative?', fileCount: prompt.fileCount, workspace: 'bench' },
+      {
+        task: 'chat',
+        call: { kind: 'chat', messages: prompt.messages },
+        promptTokens: prompt.promptTokens,
+        question: 'Why does value7 come out negative?',
+        fileCount: prompt.fileCount,
+        workspace: 'bench',
+      },
       settings,
       controller.signal,
     )) {
@@ -131,17 +166,35 @@ async function main(): Promise<void> {
     added.push(e.ttft - b.ttft);
     addedToWire.push(e.toWire - b.toWire);
   }
-  const lines = (await fs.promises.readFile(path.join(storageDir, 'ledger', fs.readdirSync(path.join(storageDir, 'ledger')).find((f) => f.endsWith('.jsonl'))!), 'utf8')).split('\n').length - 1;
-  console.log(`chat time to first token, ${PAIRS} pairs after ${WARMUP} warm-up, stand-in first-byte delay ${FIRST_BYTE_MS} ms, ledger at ${lines} lines:`);
+  const lines =
+    (
+      await fs.promises.readFile(
+        path.join(
+          storageDir,
+          'ledger',
+          fs.readdirSync(path.join(storageDir, 'ledger')).find((f) => f.endsWith('.jsonl'))!,
+        ),
+        'utf8',
+      )
+    ).split('\n').length - 1;
+  console.log(
+    `chat time to first token, ${PAIRS} pairs after ${WARMUP} warm-up, stand-in first-byte delay ${FIRST_BYTE_MS} ms, ledger at ${lines} lines:`,
+  );
   console.log(`  bare openai SDK            p50 ${fmt(percentile(bareTtft, 50))}   p99 ${fmt(percentile(bareTtft, 99))}`);
   console.log(`  through Switchboard        p50 ${fmt(percentile(extTtft, 50))}   p99 ${fmt(percentile(extTtft, 99))}`);
   console.log(`  added by Switchboard       p50 ${fmt(percentile(added, 50))}   p99 ${fmt(percentile(added, 99))}   (paired difference)`);
-  console.log(`  added, from the p50s/p99s      ${fmt(percentile(extTtft, 50) - percentile(bareTtft, 50))}         ${fmt(percentile(extTtft, 99) - percentile(bareTtft, 99))}`);
+  console.log(
+    `  added, from the p50s/p99s      ${fmt(percentile(extTtft, 50) - percentile(bareTtft, 50))}         ${fmt(percentile(extTtft, 99) - percentile(bareTtft, 99))}`,
+  );
   console.log(`  added before the request leaves (prompt, ledger spend, routing, provider setup; paired)`);
   console.log(`                             p50 ${fmt(percentile(addedToWire, 50))}   p99 ${fmt(percentile(addedToWire, 99))}`);
   const measured = routing.slice(-PAIRS);
-  console.log(`  of which prompt + routing (decide: ledger spend read + route)   p50 ${fmt(percentile(measured, 50))}   p99 ${fmt(percentile(measured, 99))}`);
-  console.log('  (the paired p99 carries both calls\' jitter on this shared 2-core machine; the p99s of the two distributions are the fairer comparison)');
+  console.log(
+    `  of which prompt + routing (decide: ledger spend read + route)   p50 ${fmt(percentile(measured, 50))}   p99 ${fmt(percentile(measured, 99))}`,
+  );
+  console.log(
+    "  (the paired p99 carries both calls' jitter on this shared 2-core machine; the p99s of the two distributions are the fairer comparison)",
+  );
   console.log('  (webview render of a streamed 2,000-line answer: see the figure test/e2e/chatWebview.e2e.ts prints)');
 
   await ledger.close();

@@ -128,7 +128,8 @@ class HybridTime implements BenchTime {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (finished) return;
       let next: [number, { at: number; seq: number; callback: () => void }] | undefined;
-      for (const entry of this.pending) if (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[1].seq < next[1].seq)) next = entry;
+      for (const entry of this.pending)
+        if (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[1].seq < next[1].seq)) next = entry;
       if (!next) throw new Error('the replay stalled: nothing is scheduled and the run has not finished');
       this.pending.delete(next[0]);
       const now = this.monotonic();
@@ -216,7 +217,14 @@ async function replay(
         }
         return next;
       });
-      const record: KeyRecord = { at: now, kind: action.kind, typingAlong: false, afterPause: pausedBefore, beforePause: false, requestsSent: 0 };
+      const record: KeyRecord = {
+        at: now,
+        kind: action.kind,
+        typingAlong: false,
+        afterPause: pausedBefore,
+        beforePause: false,
+        requestsSent: 0,
+      };
       pausedBefore = delay.pause;
       const input = time.untimed(() => {
         const shown = typist.shown;
@@ -230,7 +238,14 @@ async function replay(
         typist.apply(action);
         const { text, offset } = typist.document();
         const recent = typist.recentFiles();
-        return { documentKey: typist.documentKey, text, offset, filePath: typist.region.file.path, languageId: 'typescript', recentFiles: () => recent };
+        return {
+          documentKey: typist.documentKey,
+          text,
+          offset,
+          filePath: typist.region.file.path,
+          languageId: 'typescript',
+          recentFiles: () => recent,
+        };
       });
       keys.push(record);
       current = record;
@@ -272,7 +287,12 @@ function simServer(time: BenchTime) {
       type: 'done',
       final: {
         model: request.model,
-        usage: { inputTokens: Math.ceil(((request.rawPrompt ?? request.prefix).length + request.suffix.length) / 3.5), outputTokens: sent, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        usage: {
+          inputTokens: Math.ceil(((request.rawPrompt ?? request.prefix).length + request.suffix.length) / 3.5),
+          outputTokens: sent,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+        },
         ttftMs: sent > 0 ? TTFT_MS : null,
         totalMs: time.clock.monotonic() - start,
         stopReason,
@@ -386,33 +406,66 @@ function report(run: number, figures: RunFigures, pipeline: CompletionPipeline, 
   const fromModel = (k: KeyRecord) => k.result !== undefined && (k.result.source === 'request' || k.result.timings.modelMs > 0);
   const pauseStarts = keys.filter((k) => k.beforePause);
   const toSuggestion = pauseStarts.map(shownAfter).filter((v): v is number => v !== undefined);
-  const toModelSuggestion = pauseStarts.filter(fromModel).map(shownAfter).filter((v): v is number => v !== undefined);
+  const toModelSuggestion = pauseStarts
+    .filter(fromModel)
+    .map(shownAfter)
+    .filter((v): v is number => v !== undefined);
   const firstAfterPause = keys.filter((k) => k.afterPause);
   const firstKeyToSuggestion = firstAfterPause.map(shownAfter).filter((v): v is number => v !== undefined);
-  const firstKeyToModelSuggestion = firstAfterPause.filter(fromModel).map(shownAfter).filter((v): v is number => v !== undefined);
+  const firstKeyToModelSuggestion = firstAfterPause
+    .filter(fromModel)
+    .map(shownAfter)
+    .filter((v): v is number => v !== undefined);
 
-  console.log(`\nrun ${run}: ${n} keystrokes (${keys.filter((k) => k.kind === 'type').length} typed, ${keys.filter((k) => k.kind === 'typo').length} typos, ${keys.filter((k) => k.kind === 'backspace').length} backspaces, ${keys.filter((k) => k.kind === 'accept').length} accepts)`);
+  console.log(
+    `\nrun ${run}: ${n} keystrokes (${keys.filter((k) => k.kind === 'type').length} typed, ${keys.filter((k) => k.kind === 'typo').length} typos, ${keys.filter((k) => k.kind === 'backspace').length} backspaces, ${keys.filter((k) => k.kind === 'accept').length} accepts)`,
+  );
   console.log(`  requests per 100 keystrokes      ${((100 * delta('requests')) / n).toFixed(1)}   (${delta('requests')} requests)`);
-  console.log(`  requests cancelled               ${delta('requestsCancelled')}   (stopped early once settled: ${delta('requestsStoppedEarly')}, failed: ${delta('requestsFailed')})`);
-  console.log(`  keystrokes served by             typing-along ${answered('typingAlong')}, cache ${answered('cache')}, reuse ${answered('reuse')}, request ${answered('request')}`);
-  console.log(`  typing-along keystrokes          ${along.length}, served without a request ${alongServed.length} (${((100 * alongServed.length) / Math.max(1, along.length)).toFixed(1)}%)`);
+  console.log(
+    `  requests cancelled               ${delta('requestsCancelled')}   (stopped early once settled: ${delta('requestsStoppedEarly')}, failed: ${delta('requestsFailed')})`,
+  );
+  console.log(
+    `  keystrokes served by             typing-along ${answered('typingAlong')}, cache ${answered('cache')}, reuse ${answered('reuse')}, request ${answered('request')}`,
+  );
+  console.log(
+    `  typing-along keystrokes          ${along.length}, served without a request ${alongServed.length} (${((100 * alongServed.length) / Math.max(1, along.length)).toFixed(1)}%)`,
+  );
   console.log(`  suggestions accepted             ${delta('accepted')}`);
-  const instantOwn = keys.filter((k) => k.result?.source === 'typingAlong' || k.result?.source === 'cache').map((k) => k.result!.timings.totalMs);
-  console.log(`  pipeline's own time, instant answers  p50 ${fmt(percentile(instantOwn, 50))}  p99 ${fmt(percentile(instantOwn, 99))}  (typing-along and cache, measured inside complete())`);
-  console.log(`  added by the pipeline (ms)       p50 ${fmt(percentile(added, 50))}  p99 ${fmt(percentile(added, 99))}  max ${fmt(Math.max(...added))}  over ${added.length} answers`);
+  const instantOwn = keys
+    .filter((k) => k.result?.source === 'typingAlong' || k.result?.source === 'cache')
+    .map((k) => k.result!.timings.totalMs);
+  console.log(
+    `  pipeline's own time, instant answers  p50 ${fmt(percentile(instantOwn, 50))}  p99 ${fmt(percentile(instantOwn, 99))}  (typing-along and cache, measured inside complete())`,
+  );
+  console.log(
+    `  added by the pipeline (ms)       p50 ${fmt(percentile(added, 50))}  p99 ${fmt(percentile(added, 99))}  max ${fmt(Math.max(...added))}  over ${added.length} answers`,
+  );
   for (const source of ['typingAlong', 'cache', 'reuse', 'request']) {
     const v = addedBySource[source];
-    if (v.length > 0) console.log(`      ${source.padEnd(12)}                 p50 ${fmt(percentile(v, 50))}  p99 ${fmt(percentile(v, 99))}  (${v.length})`);
+    if (v.length > 0)
+      console.log(`      ${source.padEnd(12)}                 p50 ${fmt(percentile(v, 50))}  p99 ${fmt(percentile(v, 99))}  (${v.length})`);
   }
   if (SERVER === 'standin') {
     const transit = requests.map((q) => q.receivedAt - q.sentAt).filter((v) => Number.isFinite(v));
-    console.log(`  provider+HTTP: call → server     p50 ${fmt(percentile(transit, 50))}  p99 ${fmt(percentile(transit, 99))}  (not counted above: the provider's share)`);
+    console.log(
+      `  provider+HTTP: call → server     p50 ${fmt(percentile(transit, 50))}  p99 ${fmt(percentile(transit, 99))}  (not counted above: the provider's share)`,
+    );
   }
-  console.log(`  waits on a request that then did not match: ${reuseWaits.length}, p50 ${fmt(percentile(reuseWaits, 50))} ms, p99 ${fmt(percentile(reuseWaits, 99))} ms (latency, not overhead)`);
-  console.log(`  pause: last key → suggestion     p50 ${fmt(percentile(toSuggestion, 50))}  p99 ${fmt(percentile(toSuggestion, 99))}  (${toSuggestion.length} of ${pauseStarts.length} pauses showed one)`);
-  console.log(`    … when it needed the model      p50 ${fmt(percentile(toModelSuggestion, 50))}  p99 ${fmt(percentile(toModelSuggestion, 99))}  (${toModelSuggestion.length})`);
-  console.log(`  first key after a pause → sugg.  p50 ${fmt(percentile(firstKeyToSuggestion, 50))}  p99 ${fmt(percentile(firstKeyToSuggestion, 99))}  (${firstKeyToSuggestion.length} of ${firstAfterPause.length})`);
-  console.log(`    … when it needed the model      p50 ${fmt(percentile(firstKeyToModelSuggestion, 50))}  p99 ${fmt(percentile(firstKeyToModelSuggestion, 99))}  (${firstKeyToModelSuggestion.length})`);
+  console.log(
+    `  waits on a request that then did not match: ${reuseWaits.length}, p50 ${fmt(percentile(reuseWaits, 50))} ms, p99 ${fmt(percentile(reuseWaits, 99))} ms (latency, not overhead)`,
+  );
+  console.log(
+    `  pause: last key → suggestion     p50 ${fmt(percentile(toSuggestion, 50))}  p99 ${fmt(percentile(toSuggestion, 99))}  (${toSuggestion.length} of ${pauseStarts.length} pauses showed one)`,
+  );
+  console.log(
+    `    … when it needed the model      p50 ${fmt(percentile(toModelSuggestion, 50))}  p99 ${fmt(percentile(toModelSuggestion, 99))}  (${toModelSuggestion.length})`,
+  );
+  console.log(
+    `  first key after a pause → sugg.  p50 ${fmt(percentile(firstKeyToSuggestion, 50))}  p99 ${fmt(percentile(firstKeyToSuggestion, 99))}  (${firstKeyToSuggestion.length} of ${firstAfterPause.length})`,
+  );
+  console.log(
+    `    … when it needed the model      p50 ${fmt(percentile(firstKeyToModelSuggestion, 50))}  p99 ${fmt(percentile(firstKeyToModelSuggestion, 99))}  (${firstKeyToModelSuggestion.length})`,
+  );
 }
 
 /** requestIds count across runs; a run's list of served requests starts at this id. */
@@ -424,7 +477,9 @@ async function main(): Promise<void> {
   const files = sourceFiles();
   const chars = files.reduce((s, f) => s + f.text.length, 0);
   console.log(`completionReplay: server=${SERVER}, ${KEYS} keystrokes × ${RUNS} run(s), seed ${SEED}`);
-  console.log(`corpus: ${files.length} files under src/ (${(chars / 1024).toFixed(0)} KiB); model server: ${TTFT_MS} ms to first token, ${(1000 / TOKEN_MS).toFixed(0)} tokens/s`);
+  console.log(
+    `corpus: ${files.length} files under src/ (${(chars / 1024).toFixed(0)} KiB); model server: ${TTFT_MS} ms to first token, ${(1000 / TOKEN_MS).toFixed(0)} tokens/s`,
+  );
 
   const time: BenchTime = SERVER === 'sim' ? new HybridTime() : realTime;
   const standin = SERVER === 'standin' ? await standinServer() : undefined;
@@ -432,10 +487,15 @@ async function main(): Promise<void> {
     standin?.plan ??
     planFim({
       model: MODEL,
-      template: '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>\n{{- else }}{{ .Prompt }}\n{{- end }}',
+      template:
+        '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>\n{{- else }}{{ .Prompt }}\n{{- end }}',
     });
   console.log(`plan: ${plan.mode} (${plan.reason})`);
-  console.log(SERVER === 'sim' ? 'server: simulated in-process with timers (virtual clock, real compute time counted)' : `server: Ollama stand-in over loopback, real OllamaProvider, real time`);
+  console.log(
+    SERVER === 'sim'
+      ? 'server: simulated in-process with timers (virtual clock, real compute time counted)'
+      : `server: Ollama stand-in over loopback, real OllamaProvider, real time`,
+  );
 
   let fetchNow: FetchCompletion = () => {
     throw new Error('no fetch set');
@@ -465,7 +525,8 @@ async function main(): Promise<void> {
     console.log(`  wall time ${(wall / 1000).toFixed(1)} s; heap after run (after GC) ${(heap[heap.length - 1] / 1048576).toFixed(2)} MiB`);
   }
   console.log(`\nheap after each run (MiB): ${heap.map((h) => (h / 1048576).toFixed(2)).join(', ')}`);
-  if (heap.length > 1) console.log(`heap change from run 1 to run ${heap.length}: ${((heap[heap.length - 1] - heap[0]) / 1024).toFixed(0)} KiB`);
+  if (heap.length > 1)
+    console.log(`heap change from run 1 to run ${heap.length}: ${((heap[heap.length - 1] - heap[0]) / 1024).toFixed(0)} KiB`);
   pipeline.dispose();
   await standin?.close();
 }

@@ -2,7 +2,15 @@
 // Targets: activate() < 30 ms, extension bundle < 1.5 MB, VSIX < 2 MB.
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeProfile, installExtensions, startCodeServer, launchBrowser, workbenchUrl, removeProfile, ROOT } from '../test/harness/codeServer.mjs';
+import {
+  makeProfile,
+  installExtensions,
+  startCodeServer,
+  launchBrowser,
+  workbenchUrl,
+  removeProfile,
+  ROOT,
+} from '../test/harness/codeServer.mjs';
 import { buildSwitchboardVsix, freshWorkspace } from '../test/harness/build.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -11,7 +19,8 @@ const vsix = buildSwitchboardVsix();
 const kb = (p) => (fs.statSync(p).size / 1024).toFixed(1) + ' KB';
 const rows = [['dist/extension.js', kb(path.join(ROOT, 'dist/extension.js'))]];
 const webviewDir = path.join(ROOT, 'dist/webview');
-for (const f of fs.existsSync(webviewDir) ? fs.readdirSync(webviewDir).filter((f) => f.endsWith('.js')) : []) rows.push([`dist/webview/${f}`, kb(path.join(webviewDir, f))]);
+for (const f of fs.existsSync(webviewDir) ? fs.readdirSync(webviewDir).filter((f) => f.endsWith('.js')) : [])
+  rows.push([`dist/webview/${f}`, kb(path.join(webviewDir, f))]);
 rows.push(['dist/switchboard.vsix', kb(vsix)]);
 
 const activations = [];
@@ -39,7 +48,9 @@ for (let i = 0; i < RUNS; i++) {
 
 console.log('\nFoundation figures');
 for (const [k, v] of rows) console.log(`  ${k.padEnd(28)} ${v}`);
-console.log(`  activate() in VS Code 1.139   ${activations.map((a) => a.toFixed(1) + ' ms').join(', ')}  (median ${median(activations).toFixed(1)} ms over ${activations.length} cold starts)`);
+console.log(
+  `  activate() in VS Code 1.139   ${activations.map((a) => a.toFixed(1) + ' ms').join(', ')}  (median ${median(activations).toFixed(1)} ms over ${activations.length} cold starts)`,
+);
 console.log(`  last run's phases              ${lastPhases}`);
 
 function median(a) {

@@ -109,14 +109,19 @@ async function main(): Promise<void> {
         return { lastKey: s.lastKey, visible: s.visible };
       });
       await page.waitForTimeout(pauseMs);
-      const shown = await page.evaluate((t) => (window as unknown as { __bench: BenchState }).__bench.paints.find((at) => at >= t), lastKey);
+      const shown = await page.evaluate(
+        (t) => (window as unknown as { __bench: BenchState }).__bench.paints.find((at) => at >= t),
+        lastKey,
+      );
       pauses.push({ lastKey, wasVisible: visible, ...(shown !== undefined && { shown }) });
     };
 
     const typed = TYPIST === 'replay' ? await typeReplay(vs, ollama, measurePause) : await typeDictation(page, measurePause);
 
     const generate = ollama.requests.slice(firstMeasured).filter((r) => r.path === '/api/generate');
-    const cancelled = generate.filter((r) => r.clientClosedAt !== undefined && (r.respondedAt === undefined || r.clientClosedAt < r.respondedAt)).length;
+    const cancelled = generate.filter(
+      (r) => r.clientClosedAt !== undefined && (r.respondedAt === undefined || r.clientClosedAt < r.respondedAt),
+    ).length;
     const latency = (ps: Pause[]) => ps.filter((p) => p.shown !== undefined).map((p) => p.shown! - p.lastKey);
     const needed = pauses.filter((p) => !p.wasVisible);
     // Where the time goes, for pauses that needed the model: keydown → request at the stand-in → its
@@ -137,13 +142,20 @@ async function main(): Promise<void> {
       toScreen.push(shownAt - end);
     }
     const fmt = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'n/a');
-    const dist = (v: number[]) => `p50 ${fmt(percentile(v, 50))}, p90 ${fmt(percentile(v, 90))}, p99 ${fmt(percentile(v, 99))} (n=${v.length})`;
-    console.log(`ghost text in the real VS Code (code-server 4.139.1), typist ${TYPIST}, seed ${SEED}, Ollama stand-in ${TTFT_MS} ms to first token, 60 tokens/s`);
+    const dist = (v: number[]) =>
+      `p50 ${fmt(percentile(v, 50))}, p90 ${fmt(percentile(v, 90))}, p99 ${fmt(percentile(v, 99))} (n=${v.length})`;
+    console.log(
+      `ghost text in the real VS Code (code-server 4.139.1), typist ${TYPIST}, seed ${SEED}, Ollama stand-in ${TTFT_MS} ms to first token, 60 tokens/s`,
+    );
     console.log(`  keystrokes typed:                 ${typed.keys} (${typed.about}; warm-up used ${warmRequests} request(s), not counted)`);
-    console.log(`  pauses:                           ${pauses.length}, ${pauses.length - needed.length} with ghost text already on screen at the last key (typed along)`);
+    console.log(
+      `  pauses:                           ${pauses.length}, ${pauses.length - needed.length} with ghost text already on screen at the last key (typed along)`,
+    );
     console.log(`  ghost text after a pause:         ${dist(latency(pauses))}  (last keydown → first painted frame with ghost text)`);
     console.log(`    … pauses that needed the model: ${dist(latency(needed))}`);
-    console.log(`      of which, p50: keydown → request at the server ${fmt(percentile(toRequest, 50))}; server until the answer is in ${fmt(percentile(model, 50))}; then to the screen ${fmt(percentile(toScreen, 50))} (n=${toRequest.length})`);
+    console.log(
+      `      of which, p50: keydown → request at the server ${fmt(percentile(toRequest, 50))}; server until the answer is in ${fmt(percentile(model, 50))}; then to the screen ${fmt(percentile(toScreen, 50))} (n=${toRequest.length})`,
+    );
     console.log(`  pauses with no ghost text:        ${pauses.filter((p) => p.shown === undefined).length}`);
     console.log(`  requests per 100 keystrokes:      ${((generate.length / typed.keys) * 100).toFixed(1)} (${generate.length} requests)`);
     console.log(`  closed by the client early:       ${cancelled} (cancelled, or stopped once the line was in)`);
@@ -215,7 +227,9 @@ async function typeReplay(vs: VsCodeSession, ollama: OllamaStandin, measurePause
     const prompt = loose(body.prompt ?? '');
     const match = [...states].reverse().find((s) => prompt.endsWith(s.prefixTail));
     if (!match) unmatched++;
-    const tokens = match ? tokenize(answerFor(match.state, files, modelRandom), modelRandom).slice(0, body.options?.num_predict ?? 64) : WRONG_LINE;
+    const tokens = match
+      ? tokenize(answerFor(match.state, files, modelRandom), modelRandom).slice(0, body.options?.num_predict ?? 64)
+      : WRONG_LINE;
     return { tokens, firstByteDelayMs: TTFT_MS, tokenIntervalMs: TOKEN_MS, usage: { eval_count: tokens.length } };
   });
 
@@ -258,12 +272,20 @@ async function typeReplay(vs: VsCodeSession, ollama: OllamaStandin, measurePause
     if (delay.pause) await measurePause(delay.ms);
     else await page.waitForTimeout(delay.ms);
   }
-  return { keys, about: `${regions} regions of ${files.length} source files; ${unmatched} request(s) matched no typed state and got a wrong line` };
+  return {
+    keys,
+    about: `${regions} regions of ${files.length} source files; ${unmatched} request(s) matched no typed state and got a wrong line`,
+  };
 }
 
 /** Lines to type: real code from this repository, without indentation and without brackets the editor would close itself. */
 function dictationLines(): string[] {
-  const files = ['src/core/completion/postprocess.ts', 'src/core/completion/cache.ts', 'src/core/router/route.ts', 'src/core/cost/price.ts'];
+  const files = [
+    'src/core/completion/postprocess.ts',
+    'src/core/completion/cache.ts',
+    'src/core/router/route.ts',
+    'src/core/cost/price.ts',
+  ];
   const lines: string[] = [];
   for (const f of files) {
     for (const raw of fs.readFileSync(path.join(ROOT, f), 'utf8').split('\n')) {

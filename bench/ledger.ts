@@ -57,7 +57,9 @@ function record(i: number): DecisionRecord {
 function stats(label: string, ms: number[]): void {
   ms.sort((a, b) => a - b);
   const p = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
-  console.log(`${label.padEnd(52)} p50 ${p(0.5).toFixed(3)} ms  p99 ${p(0.99).toFixed(3)} ms  max ${ms[ms.length - 1].toFixed(3)} ms  (n=${ms.length})`);
+  console.log(
+    `${label.padEnd(52)} p50 ${p(0.5).toFixed(3)} ms  p99 ${p(0.99).toFixed(3)} ms  max ${ms[ms.length - 1].toFixed(3)} ms  (n=${ms.length})`,
+  );
 }
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -77,18 +79,24 @@ async function appendBench(): Promise<void> {
       latencies.push(ms);
     }
     const seqMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    console.log(`append, one at a time (awaited): ${APPENDS.toLocaleString('en')} records in ${seqMs.toFixed(0)} ms = ${Math.round((APPENDS / seqMs) * 1000).toLocaleString('en')} records/s`);
+    console.log(
+      `append, one at a time (awaited): ${APPENDS.toLocaleString('en')} records in ${seqMs.toFixed(0)} ms = ${Math.round((APPENDS / seqMs) * 1000).toLocaleString('en')} records/s`,
+    );
     stats('  per-append latency', latencies);
 
     const [, burstMs] = await time(() => Promise.all(Array.from({ length: APPENDS }, (_, i) => ledger.append(record(APPENDS + i)))));
-    console.log(`append, ${APPENDS.toLocaleString('en')} queued at once: ${burstMs.toFixed(0)} ms = ${Math.round((APPENDS / burstMs) * 1000).toLocaleString('en')} records/s`);
+    console.log(
+      `append, ${APPENDS.toLocaleString('en')} queued at once: ${burstMs.toFixed(0)} ms = ${Math.round((APPENDS / burstMs) * 1000).toLocaleString('en')} records/s`,
+    );
     await ledger.close();
 
     const synced = await Ledger.open({ dir: path.join(dir, 'synced'), syncEachAppend: true });
     const [, syncMs] = await time(async () => {
       for (let i = 0; i < 2000; i++) await synced.append(record(i));
     });
-    console.log(`append with syncEachAppend (fdatasync): 2,000 records in ${syncMs.toFixed(0)} ms = ${Math.round((2000 / syncMs) * 1000).toLocaleString('en')} records/s`);
+    console.log(
+      `append with syncEachAppend (fdatasync): 2,000 records in ${syncMs.toFixed(0)} ms = ${Math.round((2000 / syncMs) * 1000).toLocaleString('en')} records/s`,
+    );
     await synced.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -123,7 +131,9 @@ async function totalsBench(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-ledger-'));
   try {
     const [{ files, bytes }, setupMs] = await time(async () => writeMillion(dir));
-    console.log(`\n${RECORDS.toLocaleString('en')} records: ${files} files, ${(bytes / 1e6).toFixed(0)} MB, written in ${setupMs.toFixed(0)} ms`);
+    console.log(
+      `\n${RECORDS.toLocaleString('en')} records: ${files} files, ${(bytes / 1e6).toFixed(0)} MB, written in ${setupMs.toFixed(0)} ms`,
+    );
 
     const first = await Ledger.open({ dir });
     const [t, rebuildMs] = await time(() => first.totals());
@@ -186,7 +196,9 @@ async function pruneBench(): Promise<void> {
       const d = new Date(now);
       const at = new Date(d.getFullYear(), d.getMonth(), d.getDate() - 2 * (PRUNE_FILES - f), 12).getTime();
       const day = dayKeyOf(at);
-      const lines = Array.from({ length: PRUNE_RECORDS_PER_FILE }, (_, i) => serialise({ ...record(f * PRUNE_RECORDS_PER_FILE + i), day, time: at })).join('');
+      const lines = Array.from({ length: PRUNE_RECORDS_PER_FILE }, (_, i) =>
+        serialise({ ...record(f * PRUNE_RECORDS_PER_FILE + i), day, time: at }),
+      ).join('');
       const file = path.join(dir, `ledger-${String(f).padStart(6, '0')}.jsonl`);
       writeFileSync(file, lines);
       utimesSync(file, at / 1000, at / 1000);
@@ -200,7 +212,9 @@ async function pruneBench(): Promise<void> {
     const ledger = await Ledger.open({ dir, retention: () => ({ retentionDays: 60, maxMegabytes: 0 }), pruneAfterOpenMs: 3_600_000 });
     const [report, coldMs] = await time(() => ledger.prune());
     const deletedMb = report.removed.reduce((sum, r) => sum + r.bytes, 0) / 1e6;
-    console.log(`\nprune, ${PRUNE_FILES} files (${(bytes / 1e6).toFixed(0)} MB, indexed), 60-day window: ${report.removed.length} files / ${deletedMb.toFixed(1)} MB deleted in ${coldMs.toFixed(1)} ms (fresh ledger object: loads indexes first)`);
+    console.log(
+      `\nprune, ${PRUNE_FILES} files (${(bytes / 1e6).toFixed(0)} MB, indexed), 60-day window: ${report.removed.length} files / ${deletedMb.toFixed(1)} MB deleted in ${coldMs.toFixed(1)} ms (fresh ledger object: loads indexes first)`,
+    );
     const again: number[] = [];
     for (let i = 0; i < 20; i++) again.push((await time(() => ledger.prune()))[1]);
     stats(`prune again, ${PRUNE_FILES - report.removed.length} files left, nothing to delete`, again);

@@ -98,7 +98,10 @@ async function main(): Promise<void> {
       standin: ollama as Standin<unknown>,
       provider: new OllamaProvider(ports, { baseUrl: ollama.url }),
       call: (p, signal) => p.streamFim({ model: 'qwen2.5-coder:1.5b-base', prefix: 'const a = ', suffix: ';' }, signal),
-      bare: () => ({ url: `${ollama.url}/api/generate`, init: json({ model: 'qwen2.5-coder:1.5b-base', prompt: 'const a = ', suffix: ';', stream: true }) }),
+      bare: () => ({
+        url: `${ollama.url}/api/generate`,
+        init: json({ model: 'qwen2.5-coder:1.5b-base', prompt: 'const a = ', suffix: ';', stream: true }),
+      }),
     },
     {
       name: 'openai chat',
@@ -107,7 +110,10 @@ async function main(): Promise<void> {
       call: (p, signal) => p.streamChat({ model: 'gpt-4.1-mini', messages }, signal),
       bare: () => ({
         url: `${openai.url}/chat/completions`,
-        init: json({ model: 'gpt-4.1-mini', messages, stream: true, stream_options: { include_usage: true } }, { authorization: 'Bearer sk-bench-0123456789abcdef' }),
+        init: json(
+          { model: 'gpt-4.1-mini', messages, stream: true, stream_options: { include_usage: true } },
+          { authorization: 'Bearer sk-bench-0123456789abcdef' },
+        ),
       }),
     },
     {
@@ -117,7 +123,10 @@ async function main(): Promise<void> {
       call: (p, signal) => p.streamChat({ model: 'claude-haiku-4-5', messages }, signal),
       bare: () => ({
         url: `${anthropic.url}/v1/messages`,
-        init: json({ model: 'claude-haiku-4-5', max_tokens: 8192, messages, stream: true }, { 'x-api-key': 'sk-bench-0123456789abcdef', 'anthropic-version': '2023-06-01' }),
+        init: json(
+          { model: 'claude-haiku-4-5', max_tokens: 8192, messages, stream: true },
+          { 'x-api-key': 'sk-bench-0123456789abcdef', 'anthropic-version': '2023-06-01' },
+        ),
       }),
     },
   ];
@@ -147,7 +156,9 @@ async function main(): Promise<void> {
     const added = w.to50 - b.to50 + (w.from50 - b.from50);
     for (const r of [b, w]) {
       const extra = r === w ? `${fmt(w.to50 - b.to50)} + ${fmt(w.from50 - b.from50)} = ${fmt(added)}` : '';
-      console.log(`${target.name.padEnd(16)}| ${r.label.padEnd(8)}| ${fmt(r.to50)} ${fmt(r.to99)}      | ${fmt(r.from50)}      ${fmt(r.from99)}     | ${extra}`);
+      console.log(
+        `${target.name.padEnd(16)}| ${r.label.padEnd(8)}| ${fmt(r.to50)} ${fmt(r.to99)}      | ${fmt(r.from50)}      ${fmt(r.from99)}     | ${extra}`,
+      );
     }
     target.standin.reset();
     target.standin.script({ text: TEXT });

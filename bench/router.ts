@@ -62,8 +62,15 @@ function run(label: string, settings: SettingsSnapshot, state: RouterState): voi
 
 const clock = { monotonic: () => performance.now() };
 const health = new ModelHealth(clock);
-for (const [id, ms] of [['gpt-6-luna', 900], ['claude-haiku-4-5', 700], ['claude-sonnet-5-5', 2400], ['gpt-6.1-sol', 3100], ['qwen2.5-coder:1.5b-base', 180]] as const) {
-  for (const task of ['completion', 'edit', 'chat', 'refactor'] as const) for (let k = 0; k < 8; k++) health.recordSuccess(id, task, { ttftMs: ms + k * 10, totalMs: ms * 3 });
+for (const [id, ms] of [
+  ['gpt-6-luna', 900],
+  ['claude-haiku-4-5', 700],
+  ['claude-sonnet-5-5', 2400],
+  ['gpt-6.1-sol', 3100],
+  ['qwen2.5-coder:1.5b-base', 180],
+] as const) {
+  for (const task of ['completion', 'edit', 'chat', 'refactor'] as const)
+    for (let k = 0; k < 8; k++) health.recordSuccess(id, task, { ttftMs: ms + k * 10, totalMs: ms * 3 });
 }
 health.recordFailure('claude-haiku-4-5', { kind: 'overloaded', retryAfterMs: 3_600_000 });
 
@@ -77,9 +84,14 @@ const constrained = effectiveSettings(
   { trusted: true },
 ).settings;
 
-console.log(`routeRequest: ${DECISIONS.toLocaleString('en')} decisions per run after ${WARMUP.toLocaleString('en')} warm-up, Node ${process.version}`);
+console.log(
+  `routeRequest: ${DECISIONS.toLocaleString('en')} decisions per run after ${WARMUP.toLocaleString('en')} warm-up, Node ${process.version}`,
+);
 run('defaults, no health, no budget', DEFAULT_SETTINGS, {});
-run('budgets + health + latency + degrade chain', constrained, { health, budget: budgetConstraints(constrained.budget, { allDayUsd: 4.2, allMonthUsd: 40, workspaceDayUsd: 1, workspaceMonthUsd: 9 }) });
+run('budgets + health + latency + degrade chain', constrained, {
+  health,
+  budget: budgetConstraints(constrained.budget, { allDayUsd: 4.2, allMonthUsd: 40, workspaceDayUsd: 1, workspaceMonthUsd: 9 }),
+});
 
 // The first decision after a settings change compiles the snapshot once.
 const fresh: number[] = [];
@@ -95,8 +107,13 @@ console.log(`${'first decision on a new settings snapshot'.padEnd(44)} p50 ${fre
 const resolveTimes: number[] = [];
 for (let i = 0; i < 200; i++) {
   const t0 = process.hrtime.bigint();
-  effectiveSettings({ 'budget.perDayUsd': { globalValue: i + 1 }, routes: { workspaceValue: { edit: ['claude-haiku-4-5'] } } }, { trusted: false });
+  effectiveSettings(
+    { 'budget.perDayUsd': { globalValue: i + 1 }, routes: { workspaceValue: { edit: ['claude-haiku-4-5'] } } },
+    { trusted: false },
+  );
   resolveTimes.push(Number(process.hrtime.bigint() - t0) / 1000);
 }
 resolveTimes.sort((a, b) => a - b);
-console.log(`${'settings resolution (merge + validate)'.padEnd(44)} p50 ${resolveTimes[100].toFixed(0)} µs  p99 ${resolveTimes[198].toFixed(0)} µs`);
+console.log(
+  `${'settings resolution (merge + validate)'.padEnd(44)} p50 ${resolveTimes[100].toFixed(0)} µs  p99 ${resolveTimes[198].toFixed(0)} µs`,
+);

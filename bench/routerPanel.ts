@@ -29,7 +29,9 @@ function row(label: string, values: number[], target?: number): void {
   const p50 = quantile(values, 0.5);
   const p99 = quantile(values, 0.99);
   const verdict = target === undefined ? '' : p99 < target ? `  (target < ${target} ms: met)` : `  (target < ${target} ms: MISSED at p99)`;
-  console.log(`  ${label.padEnd(52)} p50 ${p50.toFixed(2).padStart(8)} ms   p99 ${p99.toFixed(2).padStart(8)} ms   n=${values.length}${verdict}`);
+  console.log(
+    `  ${label.padEnd(52)} p50 ${p50.toFixed(2).padStart(8)} ms   p99 ${p99.toFixed(2).padStart(8)} ms   n=${values.length}${verdict}`,
+  );
 }
 
 function time<T>(f: () => T): [T, number] {
@@ -71,7 +73,11 @@ const FILTERS: DecisionFilter[] = [
 
 async function main(): Promise<void> {
   const now = Date.now();
-  console.log(`router panel with ${RECORDS.toLocaleString('en-US')} synthetic decisions (node ${process.version}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
+  console.log(
+    `router panel with ${RECORDS.toLocaleString('en-US')} synthetic decisions (node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} cores)`,
+  );
   const [ledger, genMs] = time(() => syntheticLedger({ count: RECORDS, seed: 20261125, now, days: 45 }));
   console.log(`  (generated in ${genMs.toFixed(0)} ms; not part of any figure)`);
 
@@ -104,7 +110,9 @@ async function main(): Promise<void> {
     snapshots.push(ms);
   }
   row('answer(ready) → init snapshot', snapshots);
-  console.log(`  init message: ${(JSON.stringify(init).length / 1024).toFixed(1)} KB, transfer (JSON round trip) ${transferMs(init).toFixed(2)} ms`);
+  console.log(
+    `  init message: ${(JSON.stringify(init).length / 1024).toFixed(1)} KB, transfer (JSON round trip) ${transferMs(init).toFixed(2)} ms`,
+  );
   const index = session.index;
   const hostFilter: number[] = [];
   const hostPage: number[] = [];
@@ -153,7 +161,8 @@ async function main(): Promise<void> {
           const first = performance.now() - t0;
           const firstId = (document.querySelector('tr.row') as HTMLElement | null)?.dataset.id;
           if (firstId !== expectFirst) throw new Error(`expected first row ${expectFirst}, got ${firstId}`);
-          while (document.querySelectorAll('tr.row').length < expectRows) await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+          while (document.querySelectorAll('tr.row').length < expectRows)
+            await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
           void document.body.offsetHeight;
           await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
           return { first, full: performance.now() - t0 };
@@ -204,7 +213,9 @@ async function main(): Promise<void> {
       const expected = session.index.page({ task }, 0, 1).records[0].id;
       const t0 = performance.now();
       await ui.page.selectOption('#filter-task', JSON.stringify(task));
-      await ui.page.waitForFunction((id) => (document.querySelector('tr.row') as HTMLElement | null)?.dataset.id === id, expected, { polling: 'raf' });
+      await ui.page.waitForFunction((id) => (document.querySelector('tr.row') as HTMLElement | null)?.dataset.id === id, expected, {
+        polling: 'raf',
+      });
       viaUi.push(performance.now() - t0);
     }
     row('select change → rows shown, via playwright (upper bound)', viaUi);

@@ -14,7 +14,8 @@ process.stdout.write('Packaging Switchboard…\n');
 installExtensions(dirs, [buildSwitchboardVsix()]);
 const server = await startCodeServer(dirs, { port, quiet: true, trustWorkspace: true });
 process.stdout.write(`\nSwitchboard is running in VS Code at:\n\n  ${server.url}/?folder=${encodeURIComponent(workspace)}\n\n`);
-for (const k of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY']) process.stdout.write(`  ${k}: ${process.env[k] ? 'set (from the environment)' : 'not set — use "Switchboard: Set API Key…"'}\n`);
+for (const k of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'])
+  process.stdout.write(`  ${k}: ${process.env[k] ? 'set (from the environment)' : 'not set — use "Switchboard: Set API Key…"'}\n`);
 process.stdout.write(`  Ollama: ${process.env.OLLAMA_HOST ?? 'http://127.0.0.1:11434'}\n\nPress Ctrl+C to stop.\n`);
 const stop = async () => {
   await server.stop();

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 
 const layers = [
-  { name: 'lint', cmd: 'npx', args: ['eslint', '.'], counts: 'exit' },
+  { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'], counts: 'exit' },
   { name: 'typecheck', cmd: 'npx', args: ['tsc', '-p', '.', '--noEmit'], counts: 'exit' },
   { name: 'unit', cmd: 'npx', args: ['mocha'], counts: 'mocha' },
   { name: 'integration', cmd: 'node', args: ['test/run/runIntegration.mjs'], counts: 'integration' },
@@ -37,8 +37,15 @@ for (const layer of layers.filter((l) => only.length === 0 || only.includes(l.na
 }
 
 process.stdout.write('\n=== summary ===\n');
-for (const r of results) process.stdout.write(`${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s\n`);
-const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+for (const r of results)
+  process.stdout.write(
+    `${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s\n`,
+  );
+const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), {
+  passed: 0,
+  failed: 0,
+  skipped: 0,
+});
 process.stdout.write(`total time ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 process.stdout.write(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}\n`);
 process.exit(total.failed === 0 && total.passed > 0 ? 0 : 1);
@@ -47,8 +54,14 @@ function run(cmd, args) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d) => { output += d; process.stdout.write(d); });
-    child.stderr.on('data', (d) => { output += d; process.stderr.write(d); });
+    child.stdout.on('data', (d) => {
+      output += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+      process.stderr.write(d);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }

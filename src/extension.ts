@@ -35,7 +35,9 @@ export function activate(context: vscode.ExtensionContext): void {
   phase('registerInlineCompletions');
   registerRoutingCommands(services);
   phase('registerRoutingCommands');
-  logger.info(`Switchboard ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms (${phases.join(', ')})`);
+  logger.info(
+    `Switchboard ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms (${phases.join(', ')})`,
+  );
 }
 
 export function deactivate(): void {

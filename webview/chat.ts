@@ -49,9 +49,17 @@ class ChatApp {
   private readonly composer: Composer;
 
   constructor(root: HTMLElement) {
-    const newChat = button([icon('plus'), 'New chat'], { class: 'toolbar-button', title: 'Start a new conversation', 'aria-label': 'New conversation' });
+    const newChat = button([icon('plus'), 'New chat'], {
+      class: 'toolbar-button',
+      title: 'Start a new conversation',
+      'aria-label': 'New conversation',
+    });
     newChat.addEventListener('click', () => this.newConversation());
-    const routerPanel = button([icon('chart'), 'Router'], { class: 'toolbar-button', title: 'Open the router panel: decisions, costs, comparisons', 'aria-label': 'Open router panel' });
+    const routerPanel = button([icon('chart'), 'Router'], {
+      class: 'toolbar-button',
+      title: 'Open the router panel: decisions, costs, comparisons',
+      'aria-label': 'Open router panel',
+    });
     routerPanel.addEventListener('click', () => post({ type: 'openRouterPanel' }));
 
     this.empty = h(
@@ -85,7 +93,12 @@ class ChatApp {
       },
     });
 
-    root.replaceChildren(h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' }, h('span', { class: 'spacer' }), newChat, routerPanel), this.log, this.announcer, this.composer.element);
+    root.replaceChildren(
+      h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' }, h('span', { class: 'spacer' }), newChat, routerPanel),
+      this.log,
+      this.announcer,
+      this.composer.element,
+    );
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.busyId && !e.defaultPrevented && !e.isComposing) {
         e.preventDefault();
@@ -161,7 +174,10 @@ class ChatApp {
         const turn = this.turns.get(message.id);
         if (!turn) return;
         turn.finish(message.meta);
-        this.afterAnswer(turn, message.meta.stopped ? `Answer from ${message.meta.modelLabel} stopped.` : `Answer from ${message.meta.modelLabel} finished.`);
+        this.afterAnswer(
+          turn,
+          message.meta.stopped ? `Answer from ${message.meta.modelLabel} stopped.` : `Answer from ${message.meta.modelLabel} finished.`,
+        );
         return;
       }
       case 'answerError': {

@@ -49,14 +49,26 @@ class RouterApp implements ViewHost {
     tablist.addEventListener('keydown', (e) => this.onTabKey(e));
     const views: Record<TabId, HTMLElement> = { decisions: this.decisions.element, cost: this.cost.element, feel: this.feel.element };
     for (const { id, label } of TABS) {
-      const tab = button([label, id === 'feel' ? this.unseenComparisons : null], { role: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}`, class: 'tab' });
+      const tab = button([label, id === 'feel' ? this.unseenComparisons : null], {
+        role: 'tab',
+        id: `tab-${id}`,
+        'aria-controls': `panel-${id}`,
+        class: 'tab',
+      });
       tab.addEventListener('click', () => this.select(id, false));
       this.tabButtons.set(id, tab);
       tablist.append(tab);
-      const panel = h('div', { role: 'tabpanel', id: `panel-${id}`, 'aria-labelledby': `tab-${id}`, class: `panel panel-${id}`, tabindex: '-1' }, views[id]);
+      const panel = h(
+        'div',
+        { role: 'tabpanel', id: `panel-${id}`, 'aria-labelledby': `tab-${id}`, class: `panel panel-${id}`, tabindex: '-1' },
+        views[id],
+      );
       this.panels.set(id, panel);
     }
-    root.append(h('header', { class: 'app-header' }, h('h2', { class: 'title' }, 'Switchboard router'), tablist, this.status), ...this.panels.values());
+    root.append(
+      h('header', { class: 'app-header' }, h('h2', { class: 'title' }, 'Switchboard router'), tablist, this.status),
+      ...this.panels.values(),
+    );
     this.select(this.tab, false);
     root.setAttribute('aria-busy', 'true');
 

@@ -139,7 +139,13 @@ export class Typist<R extends object = object> {
     const intended = this.intended();
     if (intended === '') return undefined;
     const shown = this.shown;
-    if (shown && !this.acceptDecided.has(shown.result) && now - shown.at >= 250 && shown.text.length >= 2 && intended.startsWith(shown.text)) {
+    if (
+      shown &&
+      !this.acceptDecided.has(shown.result) &&
+      now - shown.at >= 250 &&
+      shown.text.length >= 2 &&
+      intended.startsWith(shown.text)
+    ) {
       this.acceptDecided.add(shown.result);
       if (this.random() < this.acceptChance) return { kind: 'accept', text: shown.text };
     }
@@ -201,7 +207,10 @@ export function answerFor(typist: TypingState, files: SourceFile[], random: () =
   // A small local model: right about a third of the time, right for a while then wrong another third.
   if (roll < 0.35) {
     // Right: the missing text, then the end token or a repeat of the code after the gap.
-    return file.text.slice(from, end) + (random() < 0.7 ? SPECIAL_END[Math.floor(random() * SPECIAL_END.length)] : file.text.slice(end, end + 80));
+    return (
+      file.text.slice(from, end) +
+      (random() < 0.7 ? SPECIAL_END[Math.floor(random() * SPECIAL_END.length)] : file.text.slice(end, end + 80))
+    );
   }
   if (roll < 0.7) {
     const lineEnd = file.text.indexOf('\n', from);

@@ -18,7 +18,14 @@ export interface ChatEscalation {
 }
 
 export type FimFamilySetting = 'auto' | 'qwen2.5-coder' | 'starcoder2' | 'deepseek-coder' | 'codellama' | 'codestral';
-export const FIM_FAMILY_SETTINGS: readonly FimFamilySetting[] = ['auto', 'qwen2.5-coder', 'starcoder2', 'deepseek-coder', 'codellama', 'codestral'];
+export const FIM_FAMILY_SETTINGS: readonly FimFamilySetting[] = [
+  'auto',
+  'qwen2.5-coder',
+  'starcoder2',
+  'deepseek-coder',
+  'codellama',
+  'codestral',
+];
 
 /** Whose spend a day/month cap counts: a cap from user settings counts everything, one from the workspace counts that workspace. */
 export type SpendScope = 'all' | 'workspace';
@@ -266,9 +273,27 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: SettingSpec<K> } = {
     fix: 'use true or false',
   },
   'fallback.degradeTier': { schema: z.boolean(), scope: 'resource', merge: 'replace', untrusted: 'allow', fix: 'use true or false' },
-  'endpoints.ollama': { schema: httpUrl, scope: 'window', merge: 'replace', untrusted: 'ignore', fix: 'use an http(s) URL such as http://127.0.0.1:11434' },
-  'endpoints.openai': { schema: httpUrl, scope: 'window', merge: 'replace', untrusted: 'ignore', fix: 'use an http(s) URL such as https://api.openai.com/v1' },
-  'endpoints.anthropic': { schema: httpUrl, scope: 'window', merge: 'replace', untrusted: 'ignore', fix: 'use an http(s) URL such as https://api.anthropic.com' },
+  'endpoints.ollama': {
+    schema: httpUrl,
+    scope: 'window',
+    merge: 'replace',
+    untrusted: 'ignore',
+    fix: 'use an http(s) URL such as http://127.0.0.1:11434',
+  },
+  'endpoints.openai': {
+    schema: httpUrl,
+    scope: 'window',
+    merge: 'replace',
+    untrusted: 'ignore',
+    fix: 'use an http(s) URL such as https://api.openai.com/v1',
+  },
+  'endpoints.anthropic': {
+    schema: httpUrl,
+    scope: 'window',
+    merge: 'replace',
+    untrusted: 'ignore',
+    fix: 'use an http(s) URL such as https://api.anthropic.com',
+  },
   'completion.enabled': { schema: z.boolean(), scope: 'resource', merge: 'replace', untrusted: 'allow', fix: 'use true or false' },
   'completion.perLanguage': {
     schema: z.record(z.string().min(1), z.boolean()),
@@ -284,7 +309,13 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: SettingSpec<K> } = {
     untrusted: 'allow',
     fix: `use one of ${FIM_FAMILY_SETTINGS.join(', ')}`,
   },
-  'completion.maxLines': { schema: z.number().int().min(1).max(200), scope: 'resource', merge: 'replace', untrusted: 'allow', fix: 'use a whole number from 1 to 200' },
+  'completion.maxLines': {
+    schema: z.number().int().min(1).max(200),
+    scope: 'resource',
+    merge: 'replace',
+    untrusted: 'allow',
+    fix: 'use a whole number from 1 to 200',
+  },
   'completion.allowCloudFallback': {
     schema: z.boolean(),
     scope: 'resource',
@@ -293,7 +324,13 @@ export const SETTING_SPECS: { readonly [K in SettingKey]: SettingSpec<K> } = {
     atLeastAsStrict: (candidate, base) => candidate === false || candidate === base,
     fix: 'use true or false',
   },
-  'completion.keepAlive': { schema: keepAliveSchema, scope: 'window', merge: 'replace', untrusted: 'allow', fix: 'use a duration such as "30m", "1h" or "-1" (keep loaded)' },
+  'completion.keepAlive': {
+    schema: keepAliveSchema,
+    scope: 'window',
+    merge: 'replace',
+    untrusted: 'allow',
+    fix: 'use a duration such as "30m", "1h" or "-1" (keep loaded)',
+  },
   'ab.sampleRate': {
     schema: z.number().min(0).max(1),
     scope: 'window',
@@ -325,7 +362,10 @@ export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
 // ---------------------------------------------------------------------------------------------
 // Snapshot <-> flat values
 
-export function snapshotFromValues(values: SettingValues, spendScope: SettingsSnapshot['budget']['spendScope'] = { day: 'all', month: 'all' }): SettingsSnapshot {
+export function snapshotFromValues(
+  values: SettingValues,
+  spendScope: SettingsSnapshot['budget']['spendScope'] = { day: 'all', month: 'all' },
+): SettingsSnapshot {
   return {
     models: values.models,
     routes: values.routes,
@@ -484,7 +524,8 @@ export function mergeSettingScopes(inspected: InspectedSettings, options: { trus
             : Array.isArray(layerValue)
               ? layerValue.map((entry, index) => ({ entry, index }))
               : null;
-        if (layer === 'user' && entries !== null) for (const { entry } of entries) if (isRecord(entry) && typeof entry.id === 'string') trustedModelIds.add(entry.id);
+        if (layer === 'user' && entries !== null)
+          for (const { entry } of entries) if (isRecord(entry) && typeof entry.id === 'string') trustedModelIds.add(entry.id);
         if (entries === null || !Array.isArray(value)) {
           value = structuredClone(layerValue);
           modelOrigins = [];
@@ -497,12 +538,20 @@ export function mergeSettingScopes(inspected: InspectedSettings, options: { trus
       if (fromWorkspace && !options.trusted) {
         if (spec.untrusted === 'ignore') {
           if (!sameJson(layerValue, value)) {
-            notes.push({ setting: id, layer, message: `${id} from ${LAYER_NAMES[layer]} (${shortJson(layerValue)}) is ignored: this workspace is not trusted, and the value could send your code or keys somewhere new. Trust the workspace to use it.` });
+            notes.push({
+              setting: id,
+              layer,
+              message: `${id} from ${LAYER_NAMES[layer]} (${shortJson(layerValue)}) is ignored: this workspace is not trusted, and the value could send your code or keys somewhere new. Trust the workspace to use it.`,
+            });
           }
           continue;
         }
         if (spec.untrusted === 'tightenOnly' && !spec.atLeastAsStrict!(layerValue, value)) {
-          notes.push({ setting: id, layer, message: `${id} from ${LAYER_NAMES[layer]} (${shortJson(layerValue)}) is ignored: an untrusted workspace may only make it stricter than ${shortJson(value)}. Trust the workspace to use it.` });
+          notes.push({
+            setting: id,
+            layer,
+            message: `${id} from ${LAYER_NAMES[layer]} (${shortJson(layerValue)}) is ignored: an untrusted workspace may only make it stricter than ${shortJson(value)}. Trust the workspace to use it.`,
+          });
           continue;
         }
       }
@@ -520,9 +569,18 @@ interface LayerEntry {
   index: number;
 }
 
-function untrustedModelEntries(layerValue: unknown, layer: SettingLayer, trustedIds: ReadonlySet<string>, notes: SettingsNote[]): LayerEntry[] {
+function untrustedModelEntries(
+  layerValue: unknown,
+  layer: SettingLayer,
+  trustedIds: ReadonlySet<string>,
+  notes: SettingsNote[],
+): LayerEntry[] {
   if (!Array.isArray(layerValue)) {
-    notes.push({ setting: 'switchboard.models', layer, message: `switchboard.models from ${LAYER_NAMES[layer]} is ignored: this workspace is not trusted.` });
+    notes.push({
+      setting: 'switchboard.models',
+      layer,
+      message: `switchboard.models from ${LAYER_NAMES[layer]} is ignored: this workspace is not trusted.`,
+    });
     return [];
   }
   const kept: LayerEntry[] = [];
@@ -534,15 +592,27 @@ function untrustedModelEntries(layerValue: unknown, layer: SettingLayer, trusted
     }
     const name = typeof entry.id === 'string' ? `"${entry.id}"` : 'the entry';
     if (typeof entry.id === 'string' && trustedIds.has(entry.id)) {
-      notes.push({ setting: at, layer, message: `${at} from ${LAYER_NAMES[layer]} is ignored: it re-defines model ${name} from your settings, which could send your code somewhere new, and this workspace is not trusted.` });
+      notes.push({
+        setting: at,
+        layer,
+        message: `${at} from ${LAYER_NAMES[layer]} is ignored: it re-defines model ${name} from your settings, which could send your code somewhere new, and this workspace is not trusted.`,
+      });
       return;
     }
     if (entry.baseUrl !== undefined || entry.provider === 'openai-compatible') {
-      notes.push({ setting: at, layer, message: `${at} (${name}) from ${LAYER_NAMES[layer]} is ignored: it points at its own URL (${shortJson(entry.baseUrl)}), which could send your code or keys somewhere new, and this workspace is not trusted.` });
+      notes.push({
+        setting: at,
+        layer,
+        message: `${at} (${name}) from ${LAYER_NAMES[layer]} is ignored: it points at its own URL (${shortJson(entry.baseUrl)}), which could send your code or keys somewhere new, and this workspace is not trusted.`,
+      });
       return;
     }
     if (entry.price !== undefined) {
-      notes.push({ setting: `${at}.price`, layer, message: `${at}.price (${name}) from ${LAYER_NAMES[layer]} is ignored: an untrusted workspace cannot set prices that budgets rely on; the bundled price table is used.` });
+      notes.push({
+        setting: `${at}.price`,
+        layer,
+        message: `${at}.price (${name}) from ${LAYER_NAMES[layer]} is ignored: an untrusted workspace cannot set prices that budgets rely on; the bundled price table is used.`,
+      });
       const { price: _price, ...rest } = entry;
       kept.push({ entry: rest, index: i });
       return;
@@ -558,7 +628,13 @@ function mergeLayer(rule: MergeRule, base: unknown, incoming: unknown): unknown 
 }
 
 /** Merges one layer's model entries into `models` by id (in place); returns the updated origins. */
-function mergeModels(models: unknown[], origins: ModelOrigin[], entries: readonly LayerEntry[], layer: SettingLayer, diagnostics: SettingsDiagnostic[]): ModelOrigin[] {
+function mergeModels(
+  models: unknown[],
+  origins: ModelOrigin[],
+  entries: readonly LayerEntry[],
+  layer: SettingLayer,
+  diagnostics: SettingsDiagnostic[],
+): ModelOrigin[] {
   const out = [...origins];
   const seenInLayer = new Set<string>();
   for (const { entry, index } of entries) {
@@ -597,7 +673,10 @@ export interface ResolvedSettings {
  * setting, one model entry, one route) keeps its value from `previousValid`, and a diagnostic
  * names the setting, the bad value and the fix. The result is deeply frozen.
  */
-export function resolveSettings(previousValid: SettingsSnapshot, merged: Pick<MergedSettings, 'values'> & Partial<Pick<MergedSettings, 'origins' | 'modelOrigins'>>): ResolvedSettings {
+export function resolveSettings(
+  previousValid: SettingsSnapshot,
+  merged: Pick<MergedSettings, 'values'> & Partial<Pick<MergedSettings, 'origins' | 'modelOrigins'>>,
+): ResolvedSettings {
   const diagnostics: SettingsDiagnostic[] = [];
   const previous = valuesFromSnapshot(previousValid);
   const out = {} as Record<SettingKey, unknown>;
@@ -653,7 +732,14 @@ function validateModels(
 ): { models: ModelRef[]; origins: (ModelOrigin | undefined)[] } {
   const id = 'switchboard.models';
   if (!Array.isArray(raw)) {
-    addIssues(id, raw, [{ code: 'invalid_type', expected: 'array', path: [], message: '' }], SETTING_SPECS.models.fix, diagnostics, 'using the previous models');
+    addIssues(
+      id,
+      raw,
+      [{ code: 'invalid_type', expected: 'array', path: [], message: '' }],
+      SETTING_SPECS.models.fix,
+      diagnostics,
+      'using the previous models',
+    );
     return { models: structuredClone([...previousModels]), origins: [] };
   }
   const models: ModelRef[] = [];
@@ -669,8 +755,16 @@ function validateModels(
     const entryId = isRecord(entry) && typeof entry.id === 'string' ? entry.id : undefined;
     const fallback = entryId === undefined ? undefined : previousModels.find((m) => m.id === entryId);
     const before = diagnostics.length;
-    addIssues(modelPath(origin, i), entry, parsed.error.issues, SETTING_SPECS.models.fix, diagnostics, fallback ? `using the previous definition of "${entryId}"` : 'this model is left out');
-    if (origin !== undefined && origin.layer !== 'user') for (const d of diagnostics.slice(before)) d.message += ` (in ${LAYER_NAMES[origin.layer]})`;
+    addIssues(
+      modelPath(origin, i),
+      entry,
+      parsed.error.issues,
+      SETTING_SPECS.models.fix,
+      diagnostics,
+      fallback ? `using the previous definition of "${entryId}"` : 'this model is left out',
+    );
+    if (origin !== undefined && origin.layer !== 'user')
+      for (const d of diagnostics.slice(before)) d.message += ` (in ${LAYER_NAMES[origin.layer]})`;
     if (fallback) {
       models.push(structuredClone(fallback));
       kept.push(undefined);
@@ -683,14 +777,27 @@ function modelPath(origin: ModelOrigin | undefined, mergedIndex: number): string
   return `switchboard.models[${origin?.index ?? mergedIndex}]`;
 }
 
-function validateProperties(key: SettingKey, raw: Record<string, unknown>, previous: Record<string, unknown>, diagnostics: SettingsDiagnostic[]): unknown {
+function validateProperties(
+  key: SettingKey,
+  raw: Record<string, unknown>,
+  previous: Record<string, unknown>,
+  diagnostics: SettingsDiagnostic[],
+): unknown {
   const id = `${SETTINGS_SECTION}.${key}`;
   const spec: SettingSpec<SettingKey> = SETTING_SPECS[key];
   if (key === 'completion.perLanguage') {
     const out: Record<string, boolean> = {};
     for (const [lang, v] of Object.entries(raw)) {
       if (typeof v === 'boolean' && lang.length > 0) out[lang] = v;
-      else addIssues(`${id}.${lang}`, v, [{ code: 'invalid_type', expected: 'boolean', path: [], message: '' }], spec.fix, diagnostics, previous[lang] === undefined ? 'this entry is left out' : `using ${shortJson(previous[lang])}`);
+      else
+        addIssues(
+          `${id}.${lang}`,
+          v,
+          [{ code: 'invalid_type', expected: 'boolean', path: [], message: '' }],
+          spec.fix,
+          diagnostics,
+          previous[lang] === undefined ? 'this entry is left out' : `using ${shortJson(previous[lang])}`,
+        );
       if (typeof v !== 'boolean' && typeof previous[lang] === 'boolean') out[lang] = previous[lang];
     }
     return out;
@@ -708,7 +815,11 @@ function validateProperties(key: SettingKey, raw: Record<string, unknown>, previ
   }
   for (const prop of Object.keys(raw)) {
     if (!(prop in shape)) {
-      diagnostics.push({ setting: `${id}.${prop}`, severity: 'warning', message: `${id}.${prop}: "${prop}" is not a known property — remove it (known: ${Object.keys(shape).join(', ')})` });
+      diagnostics.push({
+        setting: `${id}.${prop}`,
+        severity: 'warning',
+        message: `${id}.${prop}: "${prop}" is not a known property — remove it (known: ${Object.keys(shape).join(', ')})`,
+      });
     }
   }
   return out;
@@ -736,13 +847,21 @@ function checkModelReferences(values: SettingValues, previous: SettingValues, di
   esc.models = check('switchboard.chat.escalation.models', esc.models, previous['chat.escalation'].models, 'escalation list');
 }
 
-function warnRetiringModels(models: readonly ModelRef[], origins: readonly (ModelOrigin | undefined)[], diagnostics: SettingsDiagnostic[]): void {
+function warnRetiringModels(
+  models: readonly ModelRef[],
+  origins: readonly (ModelOrigin | undefined)[],
+  diagnostics: SettingsDiagnostic[],
+): void {
   models.forEach((m, i) => {
     const entry = priceTableEntry(m);
     if (entry?.retires === undefined) return;
     const at = modelPath(origins[i], i);
     const replace = entry.replacement ? ` — switch to ${entry.replacement}` : ' — switch to a current model';
-    diagnostics.push({ setting: at, severity: 'warning', message: `${at}: "${m.model}" is deprecated and stops working on ${entry.retires}${replace}` });
+    diagnostics.push({
+      setting: at,
+      severity: 'warning',
+      message: `${at}: "${m.model}" is deprecated and stops working on ${entry.retires}${replace}`,
+    });
   });
 }
 
@@ -762,7 +881,14 @@ interface IssueLike {
   origin?: string;
 }
 
-function addIssues(id: string, raw: unknown, issues: readonly IssueLike[], fix: string, diagnostics: SettingsDiagnostic[], using: string): void {
+function addIssues(
+  id: string,
+  raw: unknown,
+  issues: readonly IssueLike[],
+  fix: string,
+  diagnostics: SettingsDiagnostic[],
+  using: string,
+): void {
   for (const issue of issues) {
     const path = id + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
     const bad = valueAt(raw, issue.path);
@@ -775,7 +901,11 @@ function problemOf(issue: IssueLike): string {
     case 'invalid_type':
       return issue.expected === 'int' ? 'is not a whole number' : `is not ${article(issue.expected ?? 'value')}`;
     case 'too_small':
-      return issue.origin === 'string' ? 'is empty' : issue.origin === 'array' ? 'is too short' : `is below the minimum of ${String(issue.minimum)}`;
+      return issue.origin === 'string'
+        ? 'is empty'
+        : issue.origin === 'array'
+          ? 'is too short'
+          : `is below the minimum of ${String(issue.minimum)}`;
     case 'too_big':
       return issue.origin === 'string' || issue.origin === 'array' ? 'is too long' : `is above the maximum of ${String(issue.maximum)}`;
     case 'invalid_value':

@@ -71,7 +71,9 @@ export class ProviderCache {
     const key = `${model.provider}\u0000${endpoint}\u0000${settings.completion.keepAlive}`;
     let provider = this.cache.get(key);
     if (!provider) {
-      provider = this.create({ ...model, baseUrl: endpoint || model.baseUrl }, this.ports, { ollamaKeepAlive: settings.completion.keepAlive });
+      provider = this.create({ ...model, baseUrl: endpoint || model.baseUrl }, this.ports, {
+        ollamaKeepAlive: settings.completion.keepAlive,
+      });
       this.cache.set(key, provider);
     }
     return provider;

@@ -106,7 +106,8 @@ export function checkRouterWebviewMessage(raw: unknown): RouterWebviewMessageChe
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, problem: 'message: must be an object' };
     const proto: unknown = Object.getPrototypeOf(raw);
     if (proto !== Object.prototype && proto !== null) return { ok: false, problem: 'message: must be a plain object' };
-    if (Object.keys(raw).length > MAX_KEYS) return { ok: false, problem: `message: has more fields than any router panel message (${MAX_KEYS})` };
+    if (Object.keys(raw).length > MAX_KEYS)
+      return { ok: false, problem: `message: has more fields than any router panel message (${MAX_KEYS})` };
     routerWebviewMessageSchema ??= buildRouterWebviewMessageSchema();
     const result = routerWebviewMessageSchema.safeParse(raw);
     if (result.success) return { ok: true, message: result.data };
@@ -173,8 +174,24 @@ export type RouterHostMessage =
   /** A blinded comparison began: no model names until `comparisonRevealed`. */
   | { type: 'comparisonStarted'; comparisonId: string; task: TaskKind; prompt: string; startedAt: number }
   | { type: 'comparisonDelta'; comparisonId: string; side: ComparisonSide; text: string }
-  | { type: 'comparisonSideDone'; comparisonId: string; side: ComparisonSide; ttftMs: number | null; totalMs: number | null; costUsd: number | null; error?: string }
-  | { type: 'comparisonRevealed'; replyTo?: string; comparisonId: string; choice: VoteChoice; modelA: string; modelB: string; winner: string | null }
+  | {
+      type: 'comparisonSideDone';
+      comparisonId: string;
+      side: ComparisonSide;
+      ttftMs: number | null;
+      totalMs: number | null;
+      costUsd: number | null;
+      error?: string;
+    }
+  | {
+      type: 'comparisonRevealed';
+      replyTo?: string;
+      comparisonId: string;
+      choice: VoteChoice;
+      modelA: string;
+      modelB: string;
+      winner: string | null;
+    }
   /** Select a tab and focus it (e.g. Feel when a comparison starts); posted after `init`, never before. */
   | { type: 'showTab'; tab: RouterTab }
   | { type: 'exportDone'; replyTo: string; ok: boolean; message: string }

@@ -20,7 +20,13 @@ export interface WebviewPage {
 
 export function webviewPageHtml(page: WebviewPage): string {
   const { cspSource, nonce } = page;
-  const csp = ["default-src 'none'", `img-src ${cspSource} data:`, `style-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   const links = page.stylesheets.map((href) => `<link rel="stylesheet" href="${href}">\n`).join('');
   const bodyClass = page.bodyClass === undefined ? '' : ` class="${page.bodyClass}"`;
   const before = page.beforeScript === undefined ? '' : `<script nonce="${nonce}">${page.beforeScript}</script>\n`;

@@ -8,7 +8,12 @@ import type { ProviderKind } from '../core/types';
 export const KEYED_PROVIDERS = [
   { provider: 'openai', label: 'OpenAI', env: 'OPENAI_API_KEY', hint: 'starts with sk-' },
   { provider: 'anthropic', label: 'Anthropic', env: 'ANTHROPIC_API_KEY', hint: 'starts with sk-ant-' },
-  { provider: 'openai-compatible', label: 'OpenAI-compatible server (vLLM, LM Studio, LiteLLM, OpenRouter…)', env: 'OPENAI_COMPATIBLE_API_KEY', hint: 'whatever your server expects' },
+  {
+    provider: 'openai-compatible',
+    label: 'OpenAI-compatible server (vLLM, LM Studio, LiteLLM, OpenRouter…)',
+    env: 'OPENAI_COMPATIBLE_API_KEY',
+    hint: 'whatever your server expects',
+  },
 ] as const satisfies readonly { provider: ProviderKind; label: string; env: string; hint: string }[];
 
 const secretId = (provider: ProviderKind) => `switchboard.apiKey.${provider}`;
@@ -70,22 +75,29 @@ export function isKeyedProvider(value: unknown): value is (typeof KEYED_PROVIDER
 export async function setApiKeyCommand(keys: ApiKeys, provider?: unknown): Promise<boolean> {
   const entry = isKeyedProvider(provider)
     ? KEYED_PROVIDERS.find((p) => p.provider === provider)
-    : await vscode.window.showQuickPick(
-        await Promise.all(
-          KEYED_PROVIDERS.map(async (p) => {
-            const source = await keys.source(p.provider);
-            return { label: p.label, description: source === 'secretStorage' ? 'key stored' : source === 'environment' ? `using ${p.env}` : 'no key', entry: p };
-          }),
-        ),
-        { title: 'Switchboard: Set API Key', placeHolder: 'Which provider?' },
-      ).then((pick) => pick?.entry);
+    : await vscode.window
+        .showQuickPick(
+          await Promise.all(
+            KEYED_PROVIDERS.map(async (p) => {
+              const source = await keys.source(p.provider);
+              return {
+                label: p.label,
+                description: source === 'secretStorage' ? 'key stored' : source === 'environment' ? `using ${p.env}` : 'no key',
+                entry: p,
+              };
+            }),
+          ),
+          { title: 'Switchboard: Set API Key', placeHolder: 'Which provider?' },
+        )
+        .then((pick) => pick?.entry);
   if (!entry) return false;
   const key = await vscode.window.showInputBox({
     title: `Switchboard: ${entry.label} API key`,
     prompt: `Stored in VS Code's secret storage, never in settings (${entry.hint}).`,
     password: true,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim().length === 0 ? 'Enter a key, or press Escape to cancel.' : /\s/.test(v.trim()) ? 'A key has no spaces in it.' : undefined),
+    validateInput: (v) =>
+      v.trim().length === 0 ? 'Enter a key, or press Escape to cancel.' : /\s/.test(v.trim()) ? 'A key has no spaces in it.' : undefined,
   });
   if (key === undefined) return false;
   await keys.store(entry.provider, key.trim());
@@ -100,7 +112,10 @@ export async function clearApiKeyCommand(keys: ApiKeys): Promise<void> {
     void vscode.window.showInformationMessage('Switchboard: no API key is stored.');
     return;
   }
-  const pick = await vscode.window.showQuickPick(stored.map((p) => ({ label: p.label, entry: p })), { title: 'Switchboard: Remove API Key' });
+  const pick = await vscode.window.showQuickPick(
+    stored.map((p) => ({ label: p.label, entry: p })),
+    { title: 'Switchboard: Remove API Key' },
+  );
   if (!pick) return;
   await keys.remove(pick.entry.provider);
   void vscode.window.showInformationMessage(`Switchboard: ${pick.entry.label} API key removed.`);

@@ -51,7 +51,13 @@ export function registerChat(services: Services): ChatApi {
     state: context.workspaceState,
     editor,
     showBudgetSignals: (signals) => services.showBudgetSignals(signals),
-    pickFiles: async () => (await pickWorkspaceFiles({ title: 'Switchboard: Add File to Chat', placeHolder: 'Type to find a file; Enter adds it as context', canPickMany: false, allowBrowse: true })) ?? [],
+    pickFiles: async () =>
+      (await pickWorkspaceFiles({
+        title: 'Switchboard: Add File to Chat',
+        placeHolder: 'Type to find a file; Enter adds it as context',
+        canPickMany: false,
+        allowBrowse: true,
+      })) ?? [],
   });
   const provider = new ChatViewProvider(context.extensionUri, host);
   const reveal = async (): Promise<void> => {

@@ -14,14 +14,24 @@ export function registerEditCommands(services: Services, chat: ChatApi): void {
   });
   const failed = (what: string) => (e: unknown) => {
     logger.error(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    void vscode.window.showErrorMessage(`Switchboard: ${what} failed unexpectedly (${e instanceof Error ? e.message : String(e)}). The log has the details.`);
+    void vscode.window.showErrorMessage(
+      `Switchboard: ${what} failed unexpectedly (${e instanceof Error ? e.message : String(e)}). The log has the details.`,
+    );
   };
   context.subscriptions.push(
     reviews,
-    vscode.commands.registerCommand('switchboard.acceptEdit', (target?: unknown) => reviews.accept(target).catch(failed('Accepting the edit'))),
-    vscode.commands.registerCommand('switchboard.rejectEdit', (target?: unknown) => reviews.reject(target).catch(failed('Rejecting the edit'))),
-    vscode.commands.registerCommand('switchboard.editSelection', (...args: unknown[]) => editSelectionCommand(services, reviews, ...args).catch(failed('Edit selection'))),
+    vscode.commands.registerCommand('switchboard.acceptEdit', (target?: unknown) =>
+      reviews.accept(target).catch(failed('Accepting the edit')),
+    ),
+    vscode.commands.registerCommand('switchboard.rejectEdit', (target?: unknown) =>
+      reviews.reject(target).catch(failed('Rejecting the edit')),
+    ),
+    vscode.commands.registerCommand('switchboard.editSelection', (...args: unknown[]) =>
+      editSelectionCommand(services, reviews, ...args).catch(failed('Edit selection')),
+    ),
     vscode.commands.registerCommand('switchboard.refactor', () => refactorCommand(services, chat).catch(failed('Refactor'))),
-    vscode.languages.registerCodeActionsProvider({ pattern: '**' }, new EditSelectionActions(), { providedCodeActionKinds: EditSelectionActions.kinds }),
+    vscode.languages.registerCodeActionsProvider({ pattern: '**' }, new EditSelectionActions(), {
+      providedCodeActionKinds: EditSelectionActions.kinds,
+    }),
   );
 }

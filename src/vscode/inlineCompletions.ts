@@ -84,8 +84,16 @@ export function registerInlineCompletions(services: Services): void {
     const existing = engines.get(key);
     // A failed setup is retried after a while; a ready one is kept until settings change.
     if (existing && !(existing.failed && now - existing.preparedAt > RETRY_UNAVAILABLE_MS)) return existing.state;
-    const entry: EngineEntry = { state: Promise.resolve<EngineState>({ kind: 'unavailable', model: undefined, message: '' }), preparedAt: now, failed: false };
-    const state = prepareCompletionEngine({ runner: services.runner, ports: services.ports, logger, createProvider: lazyCreateProvider, onRecord }, snapshot, workspace).then(
+    const entry: EngineEntry = {
+      state: Promise.resolve<EngineState>({ kind: 'unavailable', model: undefined, message: '' }),
+      preparedAt: now,
+      failed: false,
+    };
+    const state = prepareCompletionEngine(
+      { runner: services.runner, ports: services.ports, logger, createProvider: lazyCreateProvider, onRecord },
+      snapshot,
+      workspace,
+    ).then(
       (s) => {
         if (s.kind === 'ready') status.setCompletion(s.model.id, 'on', s.plan.warning ?? s.plan.reason);
         else {
@@ -96,7 +104,11 @@ export function registerInlineCompletions(services: Services): void {
         return s;
       },
       (e: unknown): EngineState => {
-        const problem: CompletionUnavailable = { kind: 'unavailable', model: undefined, message: `Could not set up the completion model: ${e instanceof Error ? e.message : String(e)}` };
+        const problem: CompletionUnavailable = {
+          kind: 'unavailable',
+          model: undefined,
+          message: `Could not set up the completion model: ${e instanceof Error ? e.message : String(e)}`,
+        };
         entry.failed = true;
         status.setCompletion(undefined, 'unavailable', problem.message);
         report(problem);

@@ -24,7 +24,13 @@ export async function previewRoutes(services: Services, resource?: vscode.Uri): 
   const out: RoutePreview[] = [];
   for (const task of TASK_KINDS) {
     const decision: Decision = await services.runner.decide(
-      { task, call: { kind: 'chat', messages: [] }, promptTokens: 1000, workspace, ...(task === 'chat' && { question: 'What does this function do?' }) },
+      {
+        task,
+        call: { kind: 'chat', messages: [] },
+        promptTokens: 1000,
+        workspace,
+        ...(task === 'chat' && { question: 'What does this function do?' }),
+      },
       settings,
       { preview: true },
     );
@@ -34,7 +40,12 @@ export async function previewRoutes(services: Services, resource?: vscode.Uri): 
       fallbacks: decision.fallbacks.map((m) => m.id),
       explanation: decision.explanation,
       endpoint: decision.chosen ? (modelEndpoint(decision.chosen, settings.endpoints) ?? null) : null,
-      candidates: decision.candidates.map((c) => ({ id: c.model.id, kept: c.kept, reason: c.reason, endpoint: modelEndpoint(c.model, settings.endpoints) ?? null })),
+      candidates: decision.candidates.map((c) => ({
+        id: c.model.id,
+        kept: c.kept,
+        reason: c.reason,
+        endpoint: modelEndpoint(c.model, settings.endpoints) ?? null,
+      })),
       localOnly: decision.localOnly,
     });
   }

@@ -51,7 +51,9 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
   const ledger = openLedger(ports, { retention: () => settings.snapshot().ledger }).then(
     (l) => l,
     (e: unknown) => {
-      logger.warn(`ledger: could not open ${ports.storageDir} — decisions will not be recorded: ${e instanceof Error ? e.message : String(e)}`);
+      logger.warn(
+        `ledger: could not open ${ports.storageDir} — decisions will not be recorded: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return undefined;
     },
   );
@@ -98,7 +100,11 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
         }
         void vscode.window.showWarningMessage(`Switchboard: ${s.message}`, 'Allow One Request', 'Open Settings').then((pick) => {
           if (pick === 'Allow One Request') budget.grantOverride();
-          else if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', `switchboard.budget.per${s.period === 'day' ? 'Day' : 'Month'}Usd`);
+          else if (pick === 'Open Settings')
+            void vscode.commands.executeCommand(
+              'workbench.action.openSettings',
+              `switchboard.budget.per${s.period === 'day' ? 'Day' : 'Month'}Usd`,
+            );
         });
       }
     },

@@ -46,7 +46,14 @@ export class SwitchboardStatus implements vscode.Disposable {
   }
 
   private render(): void {
-    const icon = this.busy > 0 ? '$(loading~spin)' : this.completionState === 'unavailable' ? '$(warning)' : this.completionState === 'off' ? '$(circle-slash)' : '$(arrow-swap)';
+    const icon =
+      this.busy > 0
+        ? '$(loading~spin)'
+        : this.completionState === 'unavailable'
+          ? '$(warning)'
+          : this.completionState === 'off'
+            ? '$(circle-slash)'
+            : '$(arrow-swap)';
     const model = this.completionModel ? ` ${this.completionModel}` : '';
     this.item.text = `${icon}${model} · ${formatUsd(this.spendUsd)}`;
     const md = new vscode.MarkdownString(undefined, true);
@@ -56,7 +63,9 @@ export class SwitchboardStatus implements vscode.Disposable {
     if (this.detail) md.appendMarkdown(`${this.detail}\n\n`);
     md.appendMarkdown('Click to open the router panel.');
     this.item.tooltip = md;
-    this.item.accessibilityInformation = { label: `Switchboard: spend today ${formatUsd(this.spendUsd)}; completions ${this.completionState}${model}` };
+    this.item.accessibilityInformation = {
+      label: `Switchboard: spend today ${formatUsd(this.spendUsd)}; completions ${this.completionState}${model}`,
+    };
   }
 
   dispose(): void {

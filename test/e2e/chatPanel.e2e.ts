@@ -38,11 +38,13 @@ describe('chat panel in a real VS Code (stand-in providers)', function () {
       settings: {
         'switchboard.endpoints.openai': openai.url,
         'switchboard.endpoints.anthropic': anthropic.url,
-        'switchboard.models': [
-          PRICED_MODELS.haiku,
-          PRICED_MODELS.luna,
-        ],
-        'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['gpt-6.1-sol'], chat: ['claude-haiku-4-5', 'gpt-6-luna'] },
+        'switchboard.models': [PRICED_MODELS.haiku, PRICED_MODELS.luna],
+        'switchboard.routes': {
+          completion: ['qwen2.5-coder:1.5b-base'],
+          edit: ['gpt-6-luna'],
+          refactor: ['gpt-6.1-sol'],
+          chat: ['claude-haiku-4-5', 'gpt-6-luna'],
+        },
         'switchboard.chat.escalation': { mode: 'never', threshold: 0.5, models: [] },
         'switchboard.completion.enabled': false,
       },
@@ -141,7 +143,9 @@ describe('chat panel in a real VS Code (stand-in providers)', function () {
     await turn.locator('.answer .markdown', { hasText: 'const line1999 =' }).waitFor({ timeout: 30_000 });
     const allShown = Date.now() - started;
     const stats = (await turn.locator('.meta-stats').innerText()).replace(/\s+/g, ' ');
-    console.log(`    2,000-line answer through the real host: first line seen by the test after ${firstShown} ms, all 2,000 lines after ${allShown} ms from pressing Enter (stand-in streaming as fast as it can; the answer's own meta: ${stats})`);
+    console.log(
+      `    2,000-line answer through the real host: first line seen by the test after ${firstShown} ms, all 2,000 lines after ${allShown} ms from pressing Enter (stand-in streaming as fast as it can; the answer's own meta: ${stats})`,
+    );
     const code = await turn.locator('.code-block code').innerText();
     assert.equal(code.split('\n').filter((l) => l.startsWith('const line')).length, 2000);
   });

@@ -91,7 +91,15 @@ function startServer(): Promise<{ url: string; close(): Promise<void> }> {
     const pathname = new URL(req.url ?? '/', origin).pathname;
     if (pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(webviewTestPageHtml({ origin, bundle: 'chat', title: 'Switchboard Chat', stylesheets: ['/media/chat.css'], fakeHostScript: FAKE_HOST_SCRIPT }));
+      res.end(
+        webviewTestPageHtml({
+          origin,
+          bundle: 'chat',
+          title: 'Switchboard Chat',
+          stylesheets: ['/media/chat.css'],
+          fakeHostScript: FAKE_HOST_SCRIPT,
+        }),
+      );
       return;
     }
     const file = files[pathname];
@@ -338,7 +346,11 @@ interface FakeHostWindow {
     violations: string[];
     dispatch(message: unknown): void;
     stream(id: string, chunks: string[]): Promise<void>;
-    streamTimed(id: string, chunks: string[], marker: string): Promise<{ totalMs: number; deliveryMs: number; longestFrame: number; frames: number }>;
+    streamTimed(
+      id: string,
+      chunks: string[],
+      marker: string,
+    ): Promise<{ totalMs: number; deliveryMs: number; longestFrame: number; frames: number }>;
   };
   __pwned?: unknown;
 }
@@ -359,7 +371,11 @@ async function posted(page: Page): Promise<ChatWebviewMessage[]> {
 }
 
 /** Waits until the page has posted `count` messages of `type`; returns the last of them. */
-async function waitForPosted<T extends ChatWebviewMessage['type']>(page: Page, type: T, count = 1): Promise<Extract<ChatWebviewMessage, { type: T }>> {
+async function waitForPosted<T extends ChatWebviewMessage['type']>(
+  page: Page,
+  type: T,
+  count = 1,
+): Promise<Extract<ChatWebviewMessage, { type: T }>> {
   await page.waitForFunction(
     ({ type, count }) => (window as unknown as FakeHostWindow).__sb.posted.filter((m) => m.type === type).length >= count,
     { type, count },
@@ -398,7 +414,9 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     for (const page of pages.splice(0)) {
       if (this.currentTest?.state === 'failed') {
         fs.mkdirSync(ARTIFACTS, { recursive: true });
-        await page.screenshot({ path: path.join(ARTIFACTS, `FAILED-chat-webview-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+        await page
+          .screenshot({ path: path.join(ARTIFACTS, `FAILED-chat-webview-${this.currentTest.title.replace(/\W+/g, '-')}.png`) })
+          .catch(() => undefined);
       }
       const { violations, messages } = await page.evaluate(() => {
         const sb = (window as unknown as FakeHostWindow).__sb;
@@ -414,7 +432,10 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
 
   /** A fresh page (own storage) that has loaded the bundle and posted `ready`. */
   async function openChat(options: { width?: number; height?: number } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: options.width ?? 420, height: options.height ?? 900 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 420, height: options.height ?? 900 },
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     pages.push(page);
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
@@ -452,11 +473,19 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     assert.equal(await page.locator('.turn .question-text').innerText(), 'What is this repo?');
     const options = await page.locator('.pin-model option').allInnerTexts();
     assert.deepEqual(options, ['Auto (router)', 'Qwen2.5 Coder 7B', 'GPT-4.1', 'Claude Sonnet 4.5']);
-    assert.deepEqual(await page.locator('.pin-model optgroup').evaluateAll((els) => els.map((e) => e.getAttribute('label'))), ['Local', 'Mid-tier', 'Frontier']);
+    assert.deepEqual(await page.locator('.pin-model optgroup').evaluateAll((els) => els.map((e) => e.getAttribute('label'))), [
+      'Local',
+      'Mid-tier',
+      'Frontier',
+    ]);
     assert.equal(await page.locator('.pin-model').inputValue(), 'claude-sonnet-4-5');
     assert.equal(await page.locator('.pin-scope').inputValue(), 'conversation');
     assert.deepEqual(await page.locator('.chip .chip-label').allInnerTexts(), ['chat.ts:12-30', 'chat.ts', 'protocol.ts']);
-    assert.deepEqual(await page.locator('.chip-toggle').evaluateAll((els) => els.map((e) => e.getAttribute('aria-pressed'))), ['true', 'true', 'false']);
+    assert.deepEqual(await page.locator('.chip-toggle').evaluateAll((els) => els.map((e) => e.getAttribute('aria-pressed'))), [
+      'true',
+      'true',
+      'false',
+    ]);
     assert.equal(await page.locator('.empty').isVisible(), false);
   });
 
@@ -493,7 +522,12 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     await hostSends(page, { type: 'answerStart', id, model: MODELS[2] });
     const turn = page.locator(`.turn[data-turn-id="${id}"]`);
     await turn.locator('.answer-status', { hasText: 'asking Claude Sonnet 4.5' }).waitFor();
-    await hostSends(page, { type: 'answerStart', id, model: MODELS[1], fallback: { from: 'Claude Sonnet 4.5', to: 'GPT-4.1', reason: 'overloaded' } });
+    await hostSends(page, {
+      type: 'answerStart',
+      id,
+      model: MODELS[1],
+      fallback: { from: 'Claude Sonnet 4.5', to: 'GPT-4.1', reason: 'overloaded' },
+    });
     await turn.locator('.fallback', { hasText: 'Claude Sonnet 4.5 overloaded → GPT-4.1' }).waitFor();
 
     // Half the answer: the code block is open and already visible.
@@ -517,7 +551,10 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     assert.ok((await markdown.locator('.code-block .hljs-string').count()) >= 1, 'strings highlighted');
     assert.ok((await markdown.locator('.code-block .hljs-comment').count()) >= 1, 'comments highlighted');
     // Keyword colour comes from the theme.
-    const keywordColour = await markdown.locator('.code-block .hljs-keyword').first().evaluate((e) => getComputedStyle(e).color);
+    const keywordColour = await markdown
+      .locator('.code-block .hljs-keyword')
+      .first()
+      .evaluate((e) => getComputedStyle(e).color);
     assert.equal(keywordColour, 'rgb(78, 148, 206)');
 
     assert.equal(await page.locator('.meta-line').count(), 0, 'no meta before the end');
@@ -526,9 +563,11 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     const streamedHtml = await markdown.evaluate((e) => e.innerHTML.replace(/>\s+</g, '><'));
 
     const metaLine = await turn.locator('.meta-line').innerText();
-    for (const expected of ['GPT-4.1', 'mid', '$0.0012']) assert.ok(metaLine.includes(expected), `meta line "${metaLine}" lacks "${expected}"`);
+    for (const expected of ['GPT-4.1', 'mid', '$0.0012'])
+      assert.ok(metaLine.includes(expected), `meta line "${metaLine}" lacks "${expected}"`);
     const stats = await turn.locator('.meta-stats').innerText();
-    for (const expected of ['1.2k in · 345 out', '800 cached', 'first token 320 ms', 'total 4.1 s']) assert.ok(stats.includes(expected), `stats "${stats}" lack "${expected}"`);
+    for (const expected of ['1.2k in · 345 out', '800 cached', 'first token 320 ms', 'total 4.1 s'])
+      assert.ok(stats.includes(expected), `stats "${stats}" lack "${expected}"`);
     assert.equal(await turn.locator('.tier').getAttribute('class'), 'tier tier-mid');
     assert.match(await turn.locator('.fallback').innerText(), /Claude Sonnet 4\.5 overloaded → GPT-4\.1$/);
     const why = turn.locator('details.why');
@@ -551,7 +590,12 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
 
   it('never lets model output run: raw HTML is shown as text, javascript: links lose their href', async () => {
     const page = await openChat();
-    await hostSends(page, initMessage(), { type: 'turnStart', id: 'evil', userText: 'show html' }, { type: 'answerStart', id: 'evil', model: MODELS[1] });
+    await hostSends(
+      page,
+      initMessage(),
+      { type: 'turnStart', id: 'evil', userText: 'show html' },
+      { type: 'answerStart', id: 'evil', model: MODELS[1] },
+    );
     const hostile = [
       'Here is HTML:',
       '',
@@ -589,7 +633,20 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     assert.deepEqual(await waitForPosted(page, 'stop'), { type: 'stop', id });
     await page.keyboard.press('Escape');
     assert.deepEqual(await waitForPosted(page, 'stop', 2), { type: 'stop', id });
-    await hostSends(page, { type: 'answerEnd', id, meta: { ...META, modelId: 'qwen-coder', modelLabel: 'Qwen2.5 Coder 7B', tier: 'local', provider: 'ollama', costUsd: 0, fallbacks: [], stopped: true } });
+    await hostSends(page, {
+      type: 'answerEnd',
+      id,
+      meta: {
+        ...META,
+        modelId: 'qwen-coder',
+        modelLabel: 'Qwen2.5 Coder 7B',
+        tier: 'local',
+        provider: 'ollama',
+        costUsd: 0,
+        fallbacks: [],
+        stopped: true,
+      },
+    });
     const turn = page.locator(`.turn[data-turn-id="${id}"]`);
     await turn.locator('.meta-stopped').waitFor();
     assert.match(await turn.locator('.meta-line').innerText(), /free/);
@@ -639,13 +696,21 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     const byAt = await waitForPosted(page, 'addFileContext', 2);
     assert.notEqual(byAt.id, byButton.id);
     // The host adds the picked file: the @ has done its job and goes.
-    await hostSends(page, { type: 'chips', chips: [...CHIPS, { id: 'file-2', kind: 'file', label: 'router.ts', enabled: true }], replyTo: byAt.id });
+    await hostSends(page, {
+      type: 'chips',
+      chips: [...CHIPS, { id: 'file-2', kind: 'file', label: 'router.ts', enabled: true }],
+      replyTo: byAt.id,
+    });
     await page.locator('.chip[data-chip-id="file-2"]').waitFor();
     assert.equal(await input.inputValue(), 'mail me@example.com about ');
     // A cancelled picker leaves the @ where it is.
     await page.keyboard.type('@');
     const cancelled = await waitForPosted(page, 'addFileContext', 3);
-    await hostSends(page, { type: 'chips', chips: [...CHIPS, { id: 'file-2', kind: 'file', label: 'router.ts', enabled: true }], replyTo: cancelled.id });
+    await hostSends(page, {
+      type: 'chips',
+      chips: [...CHIPS, { id: 'file-2', kind: 'file', label: 'router.ts', enabled: true }],
+      replyTo: cancelled.id,
+    });
     await page.waitForFunction(() => document.activeElement?.classList.contains('question-input'));
     assert.equal(await input.inputValue(), 'mail me@example.com about @');
   });
@@ -691,7 +756,11 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     assert.match(await error.innerText(), /rejected the API key/);
     assert.match(await page.locator(`.turn[data-turn-id="${id}"] .markdown`).innerText(), /Partial/);
     await error.getByRole('button', { name: 'Set API key' }).click();
-    assert.deepEqual(await waitForPosted(page, 'runCommand'), { type: 'runCommand', command: 'switchboard.setApiKey', args: ['anthropic'] });
+    assert.deepEqual(await waitForPosted(page, 'runCommand'), {
+      type: 'runCommand',
+      command: 'switchboard.setApiKey',
+      args: ['anthropic'],
+    });
     await error.getByRole('button', { name: 'Show log' }).click();
     assert.deepEqual(await waitForPosted(page, 'runCommand', 2), { type: 'runCommand', command: 'switchboard.showLog' });
     assert.equal(await page.locator('.send').isVisible(), true);
@@ -729,7 +798,16 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     assert.equal(await page.locator('.question-input').inputValue(), 'a draft');
     assert.equal(await page.locator('.stop').isVisible(), true);
     // Then the host's init is the truth: the answer continues.
-    await hostSends(page, initMessage([{ id: 'h1', userText: 'First question', answerText: 'First **answer**', meta: META }, { id, userText: 'Second question', answerText: 'Streaming so far' }], { busy: { id } }));
+    await hostSends(
+      page,
+      initMessage(
+        [
+          { id: 'h1', userText: 'First question', answerText: 'First **answer**', meta: META },
+          { id, userText: 'Second question', answerText: 'Streaming so far' },
+        ],
+        { busy: { id } },
+      ),
+    );
     await streamDeltas(page, id, [' and more.']);
     await page.locator(`.turn[data-turn-id="${id}"] .markdown`, { hasText: 'Streaming so far and more.' }).waitFor();
   });
@@ -744,9 +822,30 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
           id: 'h2',
           userText: 'Explain the router in one line.',
           answerText: 'It picks the **first candidate** that passes every constraint.',
-          meta: { ...META, modelId: 'qwen-coder', modelLabel: 'Qwen2.5 Coder 7B', tier: 'local', provider: 'ollama', costUsd: 0, ttftMs: 95, totalMs: 640, fallbacks: [], dropped: [], reasons: ['short question → local tier'], usage: { inputTokens: 412, outputTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0 } },
+          meta: {
+            ...META,
+            modelId: 'qwen-coder',
+            modelLabel: 'Qwen2.5 Coder 7B',
+            tier: 'local',
+            provider: 'ollama',
+            costUsd: 0,
+            ttftMs: 95,
+            totalMs: 640,
+            fallbacks: [],
+            dropped: [],
+            reasons: ['short question → local tier'],
+            usage: { inputTokens: 412, outputTokens: 18, cacheReadTokens: 0, cacheWriteTokens: 0 },
+          },
         },
-        { id: 'h3', userText: 'Now refactor the whole module', answerText: '', error: { message: 'No API key for Anthropic. Set one to use Claude models.', actions: [{ label: 'Set API key', command: 'switchboard.setApiKey', args: ['anthropic'] }] } },
+        {
+          id: 'h3',
+          userText: 'Now refactor the whole module',
+          answerText: '',
+          error: {
+            message: 'No API key for Anthropic. Set one to use Claude models.',
+            actions: [{ label: 'Set API key', command: 'switchboard.setApiKey', args: ['anthropic'] }],
+          },
+        },
       ];
       await hostSends(page, initMessage(history, { pin: { modelId: 'gpt-4.1', scope: 'conversation' } }));
       await page.locator('.turn[data-turn-id="h3"] .answer-error').waitFor();
@@ -758,7 +857,10 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
         log.scrollTop = 0;
       });
       // The theme reached the page: the code block uses the theme's code background.
-      const codeBackground = await page.locator('.code-block').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+      const codeBackground = await page
+        .locator('.code-block')
+        .first()
+        .evaluate((e) => getComputedStyle(e).backgroundColor);
       assert.equal(codeBackground, theme === 'dark' ? 'rgba(10, 10, 10, 0.4)' : 'rgba(220, 220, 220, 0.4)');
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       const file = path.join(ARTIFACTS, `chat-webview-${theme}.png`);
@@ -776,7 +878,12 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
       const lines: string[] = [];
       if (kind === 'mixed markdown') {
         for (let section = 0; lines.length + 70 <= 1999; section++) {
-          lines.push(`### Step ${section}`, '', `Paragraph ${section} explains **why** the \`handler\` changes, with a [link](https://example.com/${section}).`, '');
+          lines.push(
+            `### Step ${section}`,
+            '',
+            `Paragraph ${section} explains **why** the \`handler\` changes, with a [link](https://example.com/${section}).`,
+            '',
+          );
           lines.push('- first point', '- second point', '', '```ts');
           for (let i = 0; i < 60; i++) lines.push(`  const value${i} = compute(${i}, "text ${section}"); // step ${i}`);
           lines.push('```', '');
@@ -798,9 +905,12 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
       await hostSends(page, { type: 'answerEnd', id, meta: META });
       await page.locator(`.turn[data-turn-id="${id}"] .meta-line`).waitFor();
       // The streamed result must read the same as the text rendered in one go.
-      const blocks = (e: Element) => [...e.querySelectorAll('.md-settled > *')].map((b) => `${b.tagName}: ${(b.textContent ?? '').replace(/\s+/g, ' ').trim()}`);
+      const blocks = (e: Element) =>
+        [...e.querySelectorAll('.md-settled > *')].map((b) => `${b.tagName}: ${(b.textContent ?? '').replace(/\s+/g, ' ').trim()}`);
       const streamedBlocks = await page.locator(`.turn[data-turn-id="${id}"] .markdown`).evaluate(blocks);
-      const codeLines = await page.locator(`.turn[data-turn-id="${id}"] .code-block code`).evaluateAll((els) => els.reduce((n, e) => n + (e.textContent ?? '').split('\n').length, 0));
+      const codeLines = await page
+        .locator(`.turn[data-turn-id="${id}"] .code-block code`)
+        .evaluateAll((els) => els.reduce((n, e) => n + (e.textContent ?? '').split('\n').length, 0));
       const highlighted = await page.locator(`.turn[data-turn-id="${id}"] .code-block .hljs-string`).count();
       results.push(
         `  ${kind}: ${lines.length} lines, ${text.length} chars in ${chunks.length} deltas of 20 chars → ` +

@@ -66,10 +66,16 @@ describe('inline completion in a real VS Code (stand-in Ollama)', function () {
     await ghost.waitFor({ state: 'visible', timeout: 30_000 });
     const shot = await vs.screenshot('completion-ghost-text');
     console.log(`    screenshot: ${shot}`);
-    assert.ok(ollama.requests.some((r) => r.path === '/api/generate'), 'the ghost text came from a FIM request to the stand-in');
+    assert.ok(
+      ollama.requests.some((r) => r.path === '/api/generate'),
+      'the ghost text came from a FIM request to the stand-in',
+    );
 
     await vs.page.keyboard.press('Tab');
-    await eventually(async () => ((await vs.editorText()).includes(`export const message = ${COMPLETION}`) ? true : undefined), 'the accepted completion in the editor');
+    await eventually(
+      async () => ((await vs.editorText()).includes(`export const message = ${COMPLETION}`) ? true : undefined),
+      'the accepted completion in the editor',
+    );
     await acceptedInLedger(vs, 'typescript');
   });
 
@@ -91,7 +97,10 @@ describe('inline completion in a real VS Code (stand-in Ollama)', function () {
     assert.match(prompt, /def mean\(values\)/, 'the Python file is in the prompt');
 
     await vs.page.keyboard.press('Tab');
-    await eventually(async () => ((await vs.editorText()).includes(`return ${PY_COMPLETION}`) ? true : undefined), 'the accepted Python completion in the editor');
+    await eventually(
+      async () => ((await vs.editorText()).includes(`return ${PY_COMPLETION}`) ? true : undefined),
+      'the accepted Python completion in the editor',
+    );
     const saved = await acceptedInLedger(vs, 'python');
     assert.match(saved.id, /python/, 'the accepted line names the python request');
   });
@@ -119,7 +128,8 @@ describe('inline completion with no Ollama running', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await vs?.screenshot(`FAILED-completion-no-ollama-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    if (this.currentTest?.state === 'failed')
+      await vs?.screenshot(`FAILED-completion-no-ollama-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
 
   after(async () => {
@@ -140,7 +150,10 @@ describe('inline completion with no Ollama running', function () {
     // More typing, more provider calls: no second message.
     await vs.page.keyboard.type('1;\nexport const b = 2;\nexport const c = ', { delay: 40 });
     await vs.waitForStatusBar('qwen2.5-coder:1.5b-base', 10_000);
-    assert.ok((await vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'inline completions are off for now' }).count()) <= 1, 'one message, not one per keystroke');
+    assert.ok(
+      (await vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'inline completions are off for now' }).count()) <= 1,
+      'one message, not one per keystroke',
+    );
     const log = readSwitchboardLogs(path.join(vs.userDataDir, 'logs'));
     assert.equal(log.match(/completion: Ollama is not answering/g)?.length, 1, `reported once in the log:\n${log}`);
   });

@@ -28,11 +28,13 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     vs = await VsCodeSession.start({
       settings: {
         'switchboard.endpoints.openai': openai.url,
-        'switchboard.models': [
-          PRICED_MODELS.luna,
-          PRICED_MODELS.sol,
-        ],
-        'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['gpt-6.1-sol'], chat: ['gpt-6-luna'] },
+        'switchboard.models': [PRICED_MODELS.luna, PRICED_MODELS.sol],
+        'switchboard.routes': {
+          completion: ['qwen2.5-coder:1.5b-base'],
+          edit: ['gpt-6-luna'],
+          refactor: ['gpt-6.1-sol'],
+          chat: ['gpt-6-luna'],
+        },
         'switchboard.completion.enabled': false,
         'files.autoSave': 'off',
       },
@@ -64,10 +66,16 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     await answerQuickInput(vs, instruction);
   }
 
-  const notificationButton = (label: string) => vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'Review the diff' }).locator('.monaco-button', { hasText: new RegExp(`^${label}$`) });
+  const notificationButton = (label: string) =>
+    vs.page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'Review the diff' })
+      .locator('.monaco-button', { hasText: new RegExp(`^${label}$`) });
 
   it('edit selection: the answer opens as a diff; Accept (title bar) applies it as one edit and the file changes', async () => {
-    openai.script({ text: '```ts\nexport function greet(name: string): string {\n  return `Welcome, ${name}!`;\n}\n```', usage: { prompt_tokens: 400, completion_tokens: 30 } });
+    openai.script({
+      text: '```ts\nexport function greet(name: string): string {\n  return `Welcome, ${name}!`;\n}\n```',
+      usage: { prompt_tokens: 400, completion_tokens: 30 },
+    });
     await vs.openFile('src/greet.ts');
     await editWholeFile('Say Welcome instead of Hello');
     const diff = vs.page.locator('.monaco-diff-editor');
@@ -103,11 +111,17 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     await vs.runCommand('Notifications: Clear All Notifications');
     await vs.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 15_000 });
     const before = read('src/greet.ts');
-    openai.script({ text: 'export function greet(name: string): string {\n  return `Bye, ${name}!`;\n}', usage: { prompt_tokens: 400, completion_tokens: 30 } });
+    openai.script({
+      text: 'export function greet(name: string): string {\n  return `Bye, ${name}!`;\n}',
+      usage: { prompt_tokens: 400, completion_tokens: 30 },
+    });
     await editWholeFile('Say Bye');
     const diff = vs.page.locator('.monaco-diff-editor');
     await diff.waitFor({ timeout: 30_000 });
-    await eventually(async () => ((await diff.locator('.editor.modified .view-lines').innerText()).includes('Bye') ? true : undefined), 'the proposal');
+    await eventually(
+      async () => ((await diff.locator('.editor.modified .view-lines').innerText()).includes('Bye') ? true : undefined),
+      'the proposal',
+    );
     // The first case's notification outlives its review (VS Code cannot close it): click this proposal's.
     await notificationButton('Reject').waitFor({ timeout: 15_000 });
     await notificationButton('Reject').click();
@@ -179,14 +193,26 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     await preview.locator('.monaco-button', { hasText: /^Apply$/ }).click();
     await preview.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
     await startCommand(vs, 'File: Save All Files');
-    await eventually(() => (read('src/math.ts').includes('function sum') && read('src/main.ts').includes('sum(1, 2)') ? true : undefined), 'both files saved');
+    await eventually(
+      () => (read('src/math.ts').includes('function sum') && read('src/main.ts').includes('sum(1, 2)') ? true : undefined),
+      'both files saved',
+    );
     assert.equal(read('src/math.ts'), MATH.replace('add', 'sum'));
     assert.equal(read('src/main.ts'), MAIN.replace(/add/g, 'sum'));
   });
 
   it('refactor: an answer that does not match the files applies nothing and lands in the chat with the problem named', async () => {
     const before = { math: read('src/math.ts'), main: read('src/main.ts') };
-    openai.script({ text: ['src/math.ts', '<<<<<<< SEARCH', 'export function multiply(a: number, b: number): number {', '=======', 'export function times(a: number, b: number): number {', '>>>>>>> REPLACE'].join('\n') });
+    openai.script({
+      text: [
+        'src/math.ts',
+        '<<<<<<< SEARCH',
+        'export function multiply(a: number, b: number): number {',
+        '=======',
+        'export function times(a: number, b: number): number {',
+        '>>>>>>> REPLACE',
+      ].join('\n'),
+    });
     await startCommand(vs, 'Switchboard: Refactor…');
     await waitForQuickInput(vs, 'Switchboard: Refactor — which files may change?');
     await vs.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'main.ts' }).first().waitFor({ timeout: 15_000 });

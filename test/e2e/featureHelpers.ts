@@ -19,7 +19,9 @@ export async function setTheme(vs: VsCodeSession, theme: Theme, webview?: Frame)
     const input = vs.page.locator('.quick-input-widget input.input[placeholder^="Select Color Theme"]');
     await input.waitFor({ timeout: 15_000 });
     await input.fill(THEME_LABELS[theme]);
-    await vs.page.locator('.quick-input-widget .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${THEME_LABELS[theme]}$`) }).waitFor({ timeout: 15_000 });
+    await vs.page
+      .locator('.quick-input-widget .monaco-list-row.focused .label-name', { hasText: new RegExp(`^${THEME_LABELS[theme]}$`) })
+      .waitFor({ timeout: 15_000 });
     await vs.page.keyboard.press('Enter');
     await vs.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
   }

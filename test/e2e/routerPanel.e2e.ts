@@ -24,11 +24,13 @@ describe('router panel in a real VS Code', function () {
     vs = await VsCodeSession.start({
       settings: {
         'switchboard.endpoints.openai': openai.url,
-        'switchboard.models': [
-          PRICED_MODELS.luna,
-          PRICED_MODELS.sol,
-        ],
-        'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['gpt-6.1-sol'], chat: ['gpt-6-luna', 'gpt-6.1-sol'] },
+        'switchboard.models': [PRICED_MODELS.luna, PRICED_MODELS.sol],
+        'switchboard.routes': {
+          completion: ['qwen2.5-coder:1.5b-base'],
+          edit: ['gpt-6-luna'],
+          refactor: ['gpt-6.1-sol'],
+          chat: ['gpt-6-luna', 'gpt-6.1-sol'],
+        },
         'switchboard.completion.enabled': false,
       },
       env: { OPENAI_API_KEY: OPENAI_KEY },
@@ -55,7 +57,10 @@ describe('router panel in a real VS Code', function () {
     const frame = await routerFrame();
     for (const name of ['Decisions', 'Cost', 'Feel']) await frame.getByRole('tab', { name }).waitFor({ timeout: 20_000 });
     assert.equal(await frame.getByRole('tab', { name: 'Decisions' }).getAttribute('aria-selected'), 'true');
-    await eventually(async () => ((await frame.locator('#decisions-range').innerText()) === 'No decisions' ? true : undefined), 'the empty decision count');
+    await eventually(
+      async () => ((await frame.locator('#decisions-range').innerText()) === 'No decisions' ? true : undefined),
+      'the empty decision count',
+    );
     await frame.getByText('No routing decisions yet.', { exact: false }).waitFor({ timeout: 20_000 });
     assert.equal(await frame.locator('tr.row').count(), 0);
     assert.equal(await frame.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(31, 31, 31)', 'dark theme background');
@@ -74,7 +79,11 @@ describe('router panel in a real VS Code', function () {
     await vs.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
 
     const frame = await routerFrame();
-    await eventually(async () => ((await frame.locator('tr.row').count()) === 2 ? true : undefined), 'two live decisions in the table', 60_000);
+    await eventually(
+      async () => ((await frame.locator('tr.row').count()) === 2 ? true : undefined),
+      'two live decisions in the table',
+      60_000,
+    );
     assert.match(await frame.locator('#decisions-range').innerText(), /of 2 decisions/);
     const models = await frame.locator('tr.row .model-name').allInnerTexts();
     assert.deepEqual([...models].sort(), ['gpt-6-luna', 'gpt-6.1-sol']);
@@ -82,7 +91,10 @@ describe('router panel in a real VS Code', function () {
     await frame.getByRole('tab', { name: 'Feel' }).click();
     const card = frame.locator('article.comparison').first();
     await card.locator('.side-a pre.answer').waitFor({ timeout: 20_000 });
-    await eventually(async () => (!(await card.getByRole('button', { name: 'A is better' }).isDisabled()) ? true : undefined), 'the vote buttons');
+    await eventually(
+      async () => (!(await card.getByRole('button', { name: 'A is better' }).isDisabled()) ? true : undefined),
+      'the vote buttons',
+    );
     const blind = await card.innerText();
     assert.ok(!blind.includes('gpt-6-luna') && !blind.includes('gpt-6.1-sol'), 'no model names before the vote');
     assert.match(blind, /Use a Map keyed by id\./);
@@ -97,7 +109,10 @@ describe('router panel in a real VS Code', function () {
     const frame = await routerFrame();
     await frame.locator('#auto-apply').check();
     const userSettings = path.join(vs.userDataDir, 'User', 'settings.json');
-    await eventually(() => (/"switchboard\.ab\.autoApplyRoutes":\s*true/.test(fs.readFileSync(userSettings, 'utf8')) ? true : undefined), 'switchboard.ab.autoApplyRoutes in the user settings');
+    await eventually(
+      () => (/"switchboard\.ab\.autoApplyRoutes":\s*true/.test(fs.readFileSync(userSettings, 'utf8')) ? true : undefined),
+      'switchboard.ab.autoApplyRoutes in the user settings',
+    );
 
     await frame.getByRole('tab', { name: 'Decisions' }).click();
     await frame.getByRole('button', { name: 'Export JSON' }).click();
@@ -105,15 +120,22 @@ describe('router panel in a real VS Code', function () {
     const input = vs.page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: 20_000 });
     // Wait until the dialog has filled in its suggested name, or it overwrites what we type.
-    await eventually(async () => ((await input.inputValue()).endsWith('switchboard-decisions.json') ? true : undefined), 'the suggested file name');
+    await eventually(
+      async () => ((await input.inputValue()).endsWith('switchboard-decisions.json') ? true : undefined),
+      'the suggested file name',
+    );
     const target = path.join(vs.workspace, 'exported-decisions.json');
     await input.fill(target);
     await eventually(async () => ((await input.inputValue()) === target ? true : undefined), 'the typed path');
     await vs.page.keyboard.press('Enter');
-    const status = await eventually(async () => {
-      const text = (await frame.locator('.status').textContent()) ?? '';
-      return /Saved 2 decisions to/.test(text) ? text : undefined;
-    }, 'the export confirmation', 30_000);
+    const status = await eventually(
+      async () => {
+        const text = (await frame.locator('.status').textContent()) ?? '';
+        return /Saved 2 decisions to/.test(text) ? text : undefined;
+      },
+      'the export confirmation',
+      30_000,
+    );
     assert.ok(status.includes(target), `saved where the dialog was told to: ${status}`);
     const text = fs.readFileSync(target, 'utf8');
     assert.doesNotThrow(() => JSON.parse(text), 'the export is valid JSON');

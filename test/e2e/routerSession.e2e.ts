@@ -7,7 +7,15 @@ import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
 import { PRICED_MODELS, costOf } from './pricedModels';
-import { answerQuickInput, askComparison, chatFrame, eventually, screenshotBothThemes, startCommand, waitForQuickInput } from './featureHelpers';
+import {
+  answerQuickInput,
+  askComparison,
+  chatFrame,
+  eventually,
+  screenshotBothThemes,
+  startCommand,
+  waitForQuickInput,
+} from './featureHelpers';
 import { startOllamaStandin } from '../support/standins/ollamaStandin';
 import type { OllamaStandin } from '../support/standins/ollamaStandin';
 import { startOpenAIStandin } from '../support/standins/openaiStandin';
@@ -40,12 +48,13 @@ describe('router panel after a scripted session in a real VS Code', function () 
         'switchboard.endpoints.ollama': ollama.origin,
         'switchboard.endpoints.openai': openai.url,
         'switchboard.endpoints.anthropic': anthropic.url,
-        'switchboard.models': [
-          PRICED_MODELS.luna,
-          PRICED_MODELS.haiku,
-          PRICED_MODELS.sonnet,
-        ],
-        'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['claude-sonnet-5-5'], chat: ['claude-haiku-4-5', 'gpt-6-luna'] },
+        'switchboard.models': [PRICED_MODELS.luna, PRICED_MODELS.haiku, PRICED_MODELS.sonnet],
+        'switchboard.routes': {
+          completion: ['qwen2.5-coder:1.5b-base'],
+          edit: ['gpt-6-luna'],
+          refactor: ['claude-sonnet-5-5'],
+          chat: ['claude-haiku-4-5', 'gpt-6-luna'],
+        },
         'switchboard.chat.escalation': { mode: 'never', threshold: 0.5, models: [] },
         'switchboard.completion.enabled': true,
         'files.autoSave': 'off',
@@ -78,20 +87,28 @@ describe('router panel after a scripted session in a real VS Code', function () 
     await vs.page.keyboard.type('\nexport const first = ', { delay: 30 });
     await vs.ghostText().waitFor({ state: 'visible', timeout: 30_000 });
     await vs.page.keyboard.press('Tab');
-    await eventually(async () => ((await vs.editorText()).includes('export const first = greet("Ada");') ? true : undefined), 'the accepted completion');
+    await eventually(
+      async () => ((await vs.editorText()).includes('export const first = greet("Ada");') ? true : undefined),
+      'the accepted completion',
+    );
     await vs.page.keyboard.type('\nexport const second = ', { delay: 30 });
     await vs.ghostText().waitFor({ state: 'visible', timeout: 30_000 });
     await vs.page.keyboard.press('Escape');
     await vs.ghostText().waitFor({ state: 'hidden', timeout: 15_000 });
 
     // An edit of the whole file, rejected from the notification.
-    openai.script({ text: '```ts\nexport function greet(name: string): string {\n  return `Hi, ${name}!`;\n}\n```', usage: { prompt_tokens: 400, completion_tokens: 30 } });
+    openai.script({
+      text: '```ts\nexport function greet(name: string): string {\n  return `Hi, ${name}!`;\n}\n```',
+      usage: { prompt_tokens: 400, completion_tokens: 30 },
+    });
     await vs.editorLines().click();
     await vs.page.keyboard.press('Control+A');
     await startCommand(vs, 'Switchboard: Edit Selection…');
     await waitForQuickInput(vs, 'Switchboard: Edit Selection');
     await answerQuickInput(vs, 'Say Hi instead of Hello');
-    const reject = vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'Review the diff' }).locator('.monaco-button', { hasText: /^Reject$/ });
+    const reject = vs.page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'Review the diff' })
+      .locator('.monaco-button', { hasText: /^Reject$/ });
     await reject.waitFor({ timeout: 30_000 });
     await reject.click();
     await vs.page.locator('.monaco-diff-editor').waitFor({ state: 'hidden', timeout: 15_000 });
@@ -102,16 +119,25 @@ describe('router panel after a scripted session in a real VS Code', function () 
     await askComparison(vs, 'How do I dedupe ids?');
     await vs.page.keyboard.press('Enter');
     const frame = await routerFrame();
-    await eventually(async () => ((await frame.getByRole('tab', { name: 'Feel' }).getAttribute('aria-selected')) === 'true' ? true : undefined), 'the Feel tab selected by the comparison');
+    await eventually(
+      async () => ((await frame.getByRole('tab', { name: 'Feel' }).getAttribute('aria-selected')) === 'true' ? true : undefined),
+      'the Feel tab selected by the comparison',
+    );
     const card = frame.locator('article.comparison').first();
     await card.locator('.side-b pre.answer').waitFor({ timeout: 30_000 });
-    await eventually(async () => (!(await card.getByRole('button', { name: 'A is better' }).isDisabled()) ? true : undefined), 'the vote buttons');
+    await eventually(
+      async () => (!(await card.getByRole('button', { name: 'A is better' }).isDisabled()) ? true : undefined),
+      'the vote buttons',
+    );
     await card.getByRole('button', { name: 'A is better' }).click();
     await card.locator('.revealed-model').first().waitFor({ timeout: 20_000 });
 
     // Chat: Claude Haiku is overloaded, so GPT answers; then a question pinned to the frontier model.
     // With retry-after, so Haiku's cool-down outlasts the rest of the session however slow the machine.
-    anthropic.script({ fault: { type: 'status', status: 529, headers: { 'retry-after': '300' } } }, { text: 'A frontier answer.', usage: { input_tokens: 2000, output_tokens: 200 } });
+    anthropic.script(
+      { fault: { type: 'status', status: 529, headers: { 'retry-after': '300' } } },
+      { text: 'A frontier answer.', usage: { input_tokens: 2000, output_tokens: 200 } },
+    );
     openai.script({ text: 'A mid-tier answer.', usage: { prompt_tokens: 1000, completion_tokens: 100 } });
     await vs.runCommand('Switchboard: Open Chat');
     let chat = await chatFrame(vs);
@@ -128,18 +154,24 @@ describe('router panel after a scripted session in a real VS Code', function () 
     // instead of one blind side failing.
     await askComparison(vs, 'And with a Map?');
     await vs.page.keyboard.press('Enter');
-    await vs.page.locator('.notifications-toasts', { hasText: /claude-haiku-4-5 cannot answer right now \(cooling down/ }).waitFor({ timeout: 20_000 });
+    await vs.page
+      .locator('.notifications-toasts', { hasText: /claude-haiku-4-5 cannot answer right now \(cooling down/ })
+      .waitFor({ timeout: 20_000 });
     assert.equal(anthropic.requests.filter((r) => r.path.endsWith('/messages')).length, 3, 'nothing more was sent to Anthropic');
   });
 
   it('the decision log shows every step: accepted completion, rejected edit, the fallback, the frontier chat and both comparison calls', async () => {
     const frame = await routerFrame();
     await frame.getByRole('tab', { name: 'Decisions' }).click();
-    const rows = await eventually(async () => {
-      const texts = (await frame.locator('tr.row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
-      // 2 chats + 1 edit + 2 comparison calls, plus at least two completion requests.
-      return texts.length >= 7 ? texts : undefined;
-    }, 'the session in the decision log', 30_000);
+    const rows = await eventually(
+      async () => {
+        const texts = (await frame.locator('tr.row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+        // 2 chats + 1 edit + 2 comparison calls, plus at least two completion requests.
+        return texts.length >= 7 ? texts : undefined;
+      },
+      'the session in the decision log',
+      30_000,
+    );
     const find = (what: string, test: (row: string) => boolean) => {
       const row = rows.find(test);
       assert.ok(row, `a row for ${what} in:\n${rows.join('\n')}`);
@@ -147,7 +179,10 @@ describe('router panel after a scripted session in a real VS Code', function () 
     };
     find('the accepted completion', (r) => /completion/.test(r) && /qwen2\.5-coder:1\.5b-base/.test(r) && /accepted/.test(r));
     find('the rejected edit', (r) => /\bedit\b/.test(r) && /gpt-6-luna/.test(r) && /rejected/.test(r));
-    const fallback = find('the chat that fell back', (r) => /\bchat\b/.test(r) && /gpt-6-luna/.test(r) && /claude-haiku-4-5/.test(r) && /overloaded/.test(r));
+    const fallback = find(
+      'the chat that fell back',
+      (r) => /\bchat\b/.test(r) && /gpt-6-luna/.test(r) && /claude-haiku-4-5/.test(r) && /overloaded/.test(r),
+    );
     assert.match(fallback, /\bmid\b/);
     find('the frontier chat', (r) => /\bchat\b/.test(r) && /claude-sonnet-5-5/.test(r) && /frontier/.test(r));
     // The two comparison calls plus the chat's answer and the edit: four rows name a mid model.
@@ -165,7 +200,10 @@ describe('router panel after a scripted session in a real VS Code', function () 
     assert.equal(await value('This month').innerText(), expected);
     assert.equal(await value('This workspace').innerText(), expected);
     // Against the refactor route's priced frontier model: the same usage all on Claude Sonnet.
-    assert.match(await frame.getByRole('group', { name: 'Saved by routing', exact: true }).innerText(), /\$0\.00\d+\s+\d+% less than all on claude-sonnet-5-5/);
+    assert.match(
+      await frame.getByRole('group', { name: 'Saved by routing', exact: true }).innerText(),
+      /\$0\.00\d+\s+\d+% less than all on claude-sonnet-5-5/,
+    );
     await frame.locator('svg.cost-chart rect.bar').first().waitFor({ timeout: 20_000 });
     // The status bar shows the same day's spend.
     await vs.page.locator('.statusbar-item', { hasText: expected }).waitFor({ timeout: 20_000 });

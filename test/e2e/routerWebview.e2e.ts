@@ -67,7 +67,15 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
         votes.push(revealed.vote);
         session.setVotes(votes);
         return [
-          { type: 'comparisonRevealed', replyTo: m.id, comparisonId: m.comparisonId, choice: m.choice, modelA: revealed.modelA, modelB: revealed.modelB, winner: revealed.winner ?? null },
+          {
+            type: 'comparisonRevealed',
+            replyTo: m.id,
+            comparisonId: m.comparisonId,
+            choice: m.choice,
+            modelA: revealed.modelA,
+            modelB: revealed.modelB,
+            winner: revealed.winner ?? null,
+          },
           ...session.feelMessages(),
         ];
       }
@@ -75,11 +83,20 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
         // As the real host would: write the proposed route, then re-judge with the new route in force.
         const proposals = session.feelMessages().find((x) => x.type === 'proposals');
         const proposal = proposals?.type === 'proposals' ? proposals.proposals.find((p) => p.task === m.task) : undefined;
-        if (proposal?.kind !== 'propose') return [{ type: 'proposalApplied', replyTo: m.id, task: m.task, ok: false, message: `There is no ${m.task} route change to apply.` }];
+        if (proposal?.kind !== 'propose')
+          return [
+            { type: 'proposalApplied', replyTo: m.id, task: m.task, ok: false, message: `There is no ${m.task} route change to apply.` },
+          ];
         env = { ...env, routes: { ...env.routes, [m.task]: proposal.proposedRoute } };
         session.updateEnvironment(env);
         return [
-          { type: 'proposalApplied', replyTo: m.id, task: m.task, ok: true, message: `switchboard.routes.${m.task} is now ${proposal.proposedRoute.join(', ')} in this workspace.` },
+          {
+            type: 'proposalApplied',
+            replyTo: m.id,
+            task: m.task,
+            ok: true,
+            message: `switchboard.routes.${m.task} is now ${proposal.proposedRoute.join(', ')} in this workspace.`,
+          },
           ...session.feelMessages().filter((x) => x.type === 'proposals'),
         ];
       }
@@ -100,7 +117,11 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
   const noProblems = async (v: RouterWebview) => {
     assert.deepEqual(v.rejected, [], 'every posted message passes the host validator');
     assert.deepEqual(v.pageErrors, [], 'no page errors');
-    assert.deepEqual(await v.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), [], 'no CSP violations');
+    assert.deepEqual(
+      await v.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+      [],
+      'no CSP violations',
+    );
   };
 
   before(async () => {
@@ -132,7 +153,10 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     await view.waitForPosted('ready');
     assert.equal((view.posted[0] as { type: string }).type, 'ready', 'the handshake comes before anything else');
     await view.page.waitForFunction(() => document.querySelectorAll('tr.row').length === 100);
-    const expected = ledger.slice(-100).reverse().map((r) => r.id);
+    const expected = ledger
+      .slice(-100)
+      .reverse()
+      .map((r) => r.id);
     assert.deepEqual(await rowIds(), expected, 'newest first');
     assert.match(await view.page.locator('#decisions-range').innerText(), /1–100 of 100,000 decisions/);
     assert.equal(await view.page.locator('tr.row').count(), 100, 'the DOM holds one page, not 100k rows');
@@ -153,7 +177,10 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     assert.deepEqual(ids, want);
     assert.notDeepEqual(ids, before);
     const tasks = await view.page.$$eval('tr.row td.col-2', (cells) => cells.map((c) => c.textContent ?? ''));
-    assert.ok(tasks.every((t) => t.startsWith('chat')), 'every shown row is a chat decision');
+    assert.ok(
+      tasks.every((t) => t.startsWith('chat')),
+      'every shown row is a chat decision',
+    );
     const total = session.index.count({ task: 'chat' });
     assert.match(await view.page.locator('#decisions-range').innerText(), new RegExp(`of ${total.toLocaleString('en-US')} decisions`));
 
@@ -175,7 +202,10 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     since = view.posted.length;
     await view.page.getByRole('button', { name: 'Clear all filters' }).click();
     assert.deepEqual((await view.waitForPosted('setFilter', since)).filter, {});
-    await view.page.waitForFunction((first) => (document.querySelector('tr.row') as HTMLElement | null)?.dataset.id === first, ledger[ledger.length - 1].id);
+    await view.page.waitForFunction(
+      (first) => (document.querySelector('tr.row') as HTMLElement | null)?.dataset.id === first,
+      ledger[ledger.length - 1].id,
+    );
   });
 
   it('expands a row to every candidate, kept or dropped, with the reason; keyboard works', async () => {
@@ -218,14 +248,35 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
 
   it('puts a live decision on top and updates an outcome in place', async () => {
     const luna = modelSummary('gpt-6-luna', 'mid');
-    const live = makeDecision({ id: 'live-1', time: Date.now(), task: 'edit', workspace: '/home/dev/shop', chosen: luna, answeredBy: luna, outcome: 'pending', explanation: 'gpt-6-luna: first edit candidate that fits' });
+    const live = makeDecision({
+      id: 'live-1',
+      time: Date.now(),
+      task: 'edit',
+      workspace: '/home/dev/shop',
+      chosen: luna,
+      answeredBy: luna,
+      outcome: 'pending',
+      explanation: 'gpt-6-luna: first edit candidate that fits',
+    });
     const added = session.onDecision(live);
     assert.ok(added.some((m) => m.type === 'decisionAdded'));
     await view.send(added);
     await view.page.waitForFunction(() => (document.querySelector('tr.row') as HTMLElement | null)?.dataset.id === 'live-1');
     assert.equal(await view.page.locator('tr.row').count(), 100, 'the page keeps its size');
     assert.match(await view.page.locator('#decisions-range').innerText(), /of 100,001 decisions/);
-    await view.send(session.onOutcome({ v: 1, type: 'outcome', id: 'live-1', time: Date.now(), outcome: 'accepted', day: live.day, task: 'edit', workspace: live.workspace, model: 'gpt-6-luna' }));
+    await view.send(
+      session.onOutcome({
+        v: 1,
+        type: 'outcome',
+        id: 'live-1',
+        time: Date.now(),
+        outcome: 'accepted',
+        day: live.day,
+        task: 'edit',
+        workspace: live.workspace,
+        model: 'gpt-6-luna',
+      }),
+    );
     await view.page.waitForFunction(() => document.querySelector('tr.row[data-id="live-1"] .badge-outcome-accepted') !== null);
 
     // On an older page a new decision does not shift the rows under the reader; a pill offers the newest.
@@ -234,14 +285,21 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     await view.waitForPosted('requestPage', since);
     const secondPage = session.index.page({}, 100, 100).records[0].id;
     await view.page.waitForFunction((id) => (document.querySelector('tr.row') as HTMLElement | null)?.dataset.id === id, secondPage);
-    await view.send(session.onDecision(makeDecision({ id: 'live-2', time: Date.now(), task: 'chat', workspace: '/home/dev/shop', chosen: luna, answeredBy: luna })));
+    await view.send(
+      session.onDecision(
+        makeDecision({ id: 'live-2', time: Date.now(), task: 'chat', workspace: '/home/dev/shop', chosen: luna, answeredBy: luna }),
+      ),
+    );
     const pill = view.page.getByRole('button', { name: /1 newer decision/ });
     await pill.waitFor();
     assert.equal((await rowIds())[0], secondPage, 'the older page stays put');
     since = view.posted.length;
     await view.page.getByRole('button', { name: 'Older page' }).click();
     assert.equal((await view.waitForPosted('requestPage', since)).offset, 201, 'paging on skips the row that arrived above');
-    await view.page.waitForFunction((id) => (document.querySelector('tr.row') as HTMLElement | null)?.dataset.id === id, session.index.page({}, 201, 1).records[0].id);
+    await view.page.waitForFunction(
+      (id) => (document.querySelector('tr.row') as HTMLElement | null)?.dataset.id === id,
+      session.index.page({}, 201, 1).records[0].id,
+    );
     since = view.posted.length;
     await view.page.getByRole('button', { name: 'Newest decisions' }).click();
     assert.equal((await view.waitForPosted('requestPage', since)).offset, 0);
@@ -270,9 +328,15 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     const bars = await view.page.locator('svg.cost-chart rect.bar').count();
     assert.ok(bars > 30, `bars drawn (${bars})`);
     assert.equal(await view.page.locator('svg.cost-chart').getAttribute('role'), 'img');
-    assert.match((await view.page.locator('svg.cost-chart').getAttribute('aria-label')) ?? '', /Spend per day over the last 30 days by tier/);
+    assert.match(
+      (await view.page.locator('svg.cost-chart').getAttribute('aria-label')) ?? '',
+      /Spend per day over the last 30 days by tier/,
+    );
     assert.equal(await view.page.locator('[role="meter"]').count(), 2, 'day and month budget bars');
-    const fill = await view.page.locator('svg.cost-chart .series-tier-frontier rect.bar').first().evaluate((el) => getComputedStyle(el).fill);
+    const fill = await view.page
+      .locator('svg.cost-chart .series-tier-frontier rect.bar')
+      .first()
+      .evaluate((el) => getComputedStyle(el).fill);
     assert.equal(fill, 'rgb(177, 128, 215)', 'frontier bars take --vscode-charts-purple');
     assert.match(await view.page.locator('.cards').innerText(), /Saved by routing/);
     const since = view.posted.length;
@@ -286,15 +350,22 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     await view.page.getByRole('tab', { name: 'Decisions' }).click();
     assert.equal(await view.page.locator('#tab-feel').getAttribute('aria-selected'), 'false');
     // A comparison arriving on another tab marks Feel as unseen; showTab must clear the mark.
-    await view.send([{ type: 'comparisonStarted', comparisonId: 'cmp-tab', task: 'chat', prompt: 'Which is clearer?', startedAt: Date.now() }]);
+    await view.send([
+      { type: 'comparisonStarted', comparisonId: 'cmp-tab', task: 'chat', prompt: 'Which is clearer?', startedAt: Date.now() },
+    ]);
     await view.page.locator('#tab-feel .tab-dot').waitFor();
     await view.send([{ type: 'showTab', tab: 'feel' }]);
     await view.page.waitForFunction(() => document.getElementById('tab-feel')?.getAttribute('aria-selected') === 'true');
-    assert.deepEqual(await view.page.$$eval('[role="tab"]', (tabs) => tabs.map((t) => [t.id, t.getAttribute('aria-selected'), (t as HTMLElement).tabIndex])), [
-      ['tab-decisions', 'false', -1],
-      ['tab-cost', 'false', -1],
-      ['tab-feel', 'true', 0],
-    ]);
+    assert.deepEqual(
+      await view.page.$$eval('[role="tab"]', (tabs) =>
+        tabs.map((t) => [t.id, t.getAttribute('aria-selected'), (t as HTMLElement).tabIndex]),
+      ),
+      [
+        ['tab-decisions', 'false', -1],
+        ['tab-cost', 'false', -1],
+        ['tab-feel', 'true', 0],
+      ],
+    );
     assert.equal(await view.page.locator('#panel-feel').isVisible(), true);
     assert.equal(await view.page.locator('#panel-decisions').isHidden(), true);
     assert.equal(await view.page.locator('#panel-cost').isHidden(), true);
@@ -317,12 +388,27 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
       first: { model: 'gpt-6-luna', text: 'function total(items) {\n  return items.reduce((sum, i) => sum + i.price, 0);\n}\n' },
       second: { model: 'claude-haiku-4-5', text: 'const total = (items) =>\n  items.map((i) => i.price).reduce((a, b) => a + b, 0);\n' },
     };
-    const blinded = blindComparison('cmp-1', 'edit', { model: answers.first.model, answer: answers.first.text }, { model: answers.second.model, answer: answers.second.text }, seededRng(5));
+    const blinded = blindComparison(
+      'cmp-1',
+      'edit',
+      { model: answers.first.model, answer: answers.first.text },
+      { model: answers.second.model, answer: answers.second.text },
+      seededRng(5),
+    );
     sealed.set('cmp-1', blinded.sealed);
-    await view.send([{ type: 'comparisonStarted', comparisonId: 'cmp-1', task: 'edit', prompt: 'Sum the prices of the items in the cart', startedAt: Date.now() }]);
+    await view.send([
+      {
+        type: 'comparisonStarted',
+        comparisonId: 'cmp-1',
+        task: 'edit',
+        prompt: 'Sum the prices of the items in the cart',
+        startedAt: Date.now(),
+      },
+    ]);
     for (const side of ['a', 'b'] as const) {
       const text = blinded.shown[side];
-      for (let i = 0; i < text.length; i += 12) await view.send([{ type: 'comparisonDelta', comparisonId: 'cmp-1', side, text: text.slice(i, i + 12) }]);
+      for (let i = 0; i < text.length; i += 12)
+        await view.send([{ type: 'comparisonDelta', comparisonId: 'cmp-1', side, text: text.slice(i, i + 12) }]);
     }
     await view.send([
       { type: 'comparisonSideDone', comparisonId: 'cmp-1', side: 'a', ttftMs: 420, totalMs: 2310, costUsd: 0.0021 },
@@ -341,7 +427,10 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     const since = view.posted.length;
     await voteB.click();
     const vote = await view.waitForPosted('vote', since);
-    assert.deepEqual({ comparisonId: vote.comparisonId, choice: vote.choice, tags: vote.tags }, { comparisonId: 'cmp-1', choice: 'b', tags: ['faster'] });
+    assert.deepEqual(
+      { comparisonId: vote.comparisonId, choice: vote.choice, tags: vote.tags },
+      { comparisonId: 'cmp-1', choice: 'b', tags: ['faster'] },
+    );
     await card.locator('.revealed-model').first().waitFor();
     assert.deepEqual(await card.locator('.revealed-model').allInnerTexts(), [blinded.sealed.modelA, blinded.sealed.modelB]);
     assert.equal(await card.locator('.side-b .badge-winner').count(), 1, 'the preferred side is marked');
@@ -369,7 +458,9 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     since = view.posted.length;
     await proposal.getByRole('button', { name: /Apply the edit route change/ }).click();
     assert.equal((await view.waitForPosted('applyProposal', since)).task, 'edit');
-    await view.page.waitForFunction(() => /switchboard\.routes\.edit is now claude-haiku-4-5/.test(document.querySelector('.status')?.textContent ?? ''));
+    await view.page.waitForFunction(() =>
+      /switchboard\.routes\.edit is now claude-haiku-4-5/.test(document.querySelector('.status')?.textContent ?? ''),
+    );
     const kept = view.page.locator('li.proposal.keep[data-task="edit"]');
     await kept.waitFor();
     assert.match(await kept.innerText(), /than claude-haiku-4-5/, 'with the new route in force there is nothing left to propose');
@@ -384,13 +475,26 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
   it('a reopened panel rebuilds a comparison that ran on while it was closed, on the Feel tab, ready for the vote', async () => {
     // As RouterPanelHost does: cards kept in PendingComparisons, replayed after init, then showTab.
     const comparisons = new PendingComparisons();
-    const blinded = blindComparison('cmp-reopen', 'chat', { model: 'gpt-6-luna', answer: 'Use a Map keyed by id.' }, { model: 'claude-haiku-4-5', answer: 'Sort, then walk once.' }, seededRng(11));
+    const blinded = blindComparison(
+      'cmp-reopen',
+      'chat',
+      { model: 'gpt-6-luna', answer: 'Use a Map keyed by id.' },
+      { model: 'claude-haiku-4-5', answer: 'Sort, then walk once.' },
+      seededRng(11),
+    );
     sealed.set('cmp-reopen', blinded.sealed);
-    comparisons.start({ type: 'comparisonStarted', comparisonId: 'cmp-reopen', task: 'chat', prompt: 'Remove duplicate users', startedAt: Date.now() }, false);
+    comparisons.start(
+      { type: 'comparisonStarted', comparisonId: 'cmp-reopen', task: 'chat', prompt: 'Remove duplicate users', startedAt: Date.now() },
+      false,
+    );
     for (const side of ['a', 'b'] as const) {
       const text = blinded.shown[side];
-      for (let i = 0; i < text.length; i += 5) comparisons.update({ type: 'comparisonDelta', comparisonId: 'cmp-reopen', side, text: text.slice(i, i + 5) }, false);
-      comparisons.update({ type: 'comparisonSideDone', comparisonId: 'cmp-reopen', side, ttftMs: 300, totalMs: 1200, costUsd: 0.001 }, false);
+      for (let i = 0; i < text.length; i += 5)
+        comparisons.update({ type: 'comparisonDelta', comparisonId: 'cmp-reopen', side, text: text.slice(i, i + 5) }, false);
+      comparisons.update(
+        { type: 'comparisonSideDone', comparisonId: 'cmp-reopen', side, ttftMs: 300, totalMs: 1200, costUsd: 0.001 },
+        false,
+      );
     }
     assert.equal(comparisons.needsAttention(), true);
     const reopenedHost = async (m: RouterWebviewMessage): Promise<RouterHostMessage[]> => {

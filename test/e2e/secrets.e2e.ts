@@ -36,7 +36,9 @@ async function recordedMessages(frame: Frame): Promise<string[]> {
 
 /** Ticks or unticks the row labelled `label` in the multi-select quick pick in front. */
 async function setPicked(vs: VsCodeSession, label: string, picked: boolean): Promise<void> {
-  const row = vs.page.locator('.quick-input-widget .monaco-list-row', { has: vs.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+  const row = vs.page.locator('.quick-input-widget .monaco-list-row', {
+    has: vs.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+  });
   await row.waitFor({ timeout: 15_000 });
   const isChecked = async () => (await row.getAttribute('aria-checked')) === 'true';
   if ((await isChecked()) !== picked) await row.locator('.label-name').click();
@@ -46,7 +48,10 @@ async function setPicked(vs: VsCodeSession, label: string, picked: boolean): Pro
 /** Every regular file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 describe('API keys through the UI in a real VS Code', function () {
@@ -63,11 +68,13 @@ describe('API keys through the UI in a real VS Code', function () {
       settings: {
         'switchboard.endpoints.openai': openai.url,
         'switchboard.endpoints.anthropic': anthropic.url,
-        'switchboard.models': [
-          PRICED_MODELS.luna,
-          PRICED_MODELS.haiku,
-        ],
-        'switchboard.routes': { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['gpt-6-luna'], chat: ['gpt-6-luna'] },
+        'switchboard.models': [PRICED_MODELS.luna, PRICED_MODELS.haiku],
+        'switchboard.routes': {
+          completion: ['qwen2.5-coder:1.5b-base'],
+          edit: ['gpt-6-luna'],
+          refactor: ['gpt-6-luna'],
+          chat: ['gpt-6-luna'],
+        },
         'switchboard.chat.escalation': { mode: 'never', threshold: 0.5, models: [] },
         'switchboard.completion.enabled': false,
       },
@@ -109,7 +116,11 @@ describe('API keys through the UI in a real VS Code', function () {
 
     await button.click();
     await waitForQuickInput(vs, 'Switchboard: OpenAI API key');
-    assert.equal(await vs.page.locator('.quick-input-widget input.input').getAttribute('type'), 'password', 'the key is typed into a password box');
+    assert.equal(
+      await vs.page.locator('.quick-input-widget input.input').getAttribute('type'),
+      'password',
+      'the key is typed into a password box',
+    );
     await answerQuickInput(vs, OPENAI_KEY);
     await vs.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
     await vs.page.locator('.notifications-toasts', { hasText: 'OpenAI API key saved' }).waitFor({ timeout: 15_000 });
@@ -153,12 +164,20 @@ describe('API keys through the UI in a real VS Code', function () {
     await setPicked(vs, 'claude-haiku-4-5', true);
     await vs.page.keyboard.press('Enter');
     await vs.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
-    await eventually(() => (anthropic.requests.length >= 1 && openai.requests.length >= 2 ? true : undefined), 'both stand-ins asked', 60_000);
+    await eventually(
+      () => (anthropic.requests.length >= 1 && openai.requests.length >= 2 ? true : undefined),
+      'both stand-ins asked',
+      60_000,
+    );
     assert.equal(anthropic.requests[0].headers['x-api-key'], ANTHROPIC_KEY);
     assert.equal(anthropic.requests[0].headers.authorization, undefined, 'the Anthropic key goes only in x-api-key');
     assert.equal(openai.requests[1].headers.authorization, `Bearer ${OPENAI_KEY}`);
     // The chat's decisions were in the panel already; the comparison's two arrive live.
-    await eventually(async () => ((await router.locator('tr.row').count()) >= chatRows + 2 ? true : undefined), 'the comparison decisions in the panel', 60_000);
+    await eventually(
+      async () => ((await router.locator('tr.row').count()) >= chatRows + 2 ? true : undefined),
+      'the comparison decisions in the panel',
+      60_000,
+    );
   });
 
   it('neither key appears in settings, logs, the ledger, the workspace or any webview message', async () => {
@@ -176,14 +195,19 @@ describe('API keys through the UI in a real VS Code', function () {
     // Files: everything code-server wrote for this profile (user settings, logs with Switchboard's own
     // log, the extension's global storage with the ledger, workspace storage) and the workspace.
     const userFiles = filesUnder(vs.userDataDir);
-    assert.ok(userFiles.some((f) => f.startsWith(ledgerDir(vs.userDataDir)) && f.endsWith('.jsonl')), 'the ledger was written, so the scan covers it');
+    assert.ok(
+      userFiles.some((f) => f.startsWith(ledgerDir(vs.userDataDir)) && f.endsWith('.jsonl')),
+      'the ledger was written, so the scan covers it',
+    );
     // Switchboard's log was written (and scanned below) with the line about the stored key.
     assert.match(readSwitchboardLogs(path.join(vs.userDataDir, 'logs')), /API key for anthropic stored in secret storage/);
     const scanned = [...userFiles, ...filesUnder(vs.workspace)];
     const leaks: string[] = [];
     for (const file of scanned) {
       const bytes = fs.readFileSync(file);
-      for (const key of keys) if (bytes.includes(key) || bytes.includes(Buffer.from(key, 'utf16le'))) leaks.push(`${path.relative(vs.userDataDir, file)} holds ${key.slice(0, 6)}…`);
+      for (const key of keys)
+        if (bytes.includes(key) || bytes.includes(Buffer.from(key, 'utf16le')))
+          leaks.push(`${path.relative(vs.userDataDir, file)} holds ${key.slice(0, 6)}…`);
     }
     assert.deepEqual(leaks, [], `files scanned: ${scanned.length}`);
   });

@@ -25,7 +25,10 @@ describe('smoke: Switchboard in a real VS Code', function () {
   it('lists its commands in the command palette', async () => {
     const labels = await vs.paletteEntries('Switchboard:');
     for (const title of ['Open Chat', 'Open Router Panel', 'Edit Selection', 'Refactor', 'Set API Key', 'Show Log']) {
-      assert.ok(labels.some((l) => l.includes(`Switchboard: ${title}`)), `"Switchboard: ${title}" missing from palette: ${labels.join(' | ')}`);
+      assert.ok(
+        labels.some((l) => l.includes(`Switchboard: ${title}`)),
+        `"Switchboard: ${title}" missing from palette: ${labels.join(' | ')}`,
+      );
     }
     await vs.screenshot('smoke-palette');
     await vs.page.keyboard.press('Escape');
@@ -33,7 +36,9 @@ describe('smoke: Switchboard in a real VS Code', function () {
 
   it('opens the Switchboard view container with the chat view', async () => {
     await vs.runCommand('Switchboard: Open Chat');
-    const frame = await vs.webviewFrame(async (f) => (await f.locator('#root').count()) > 0 && /Ask Switchboard/.test(await f.locator('#root').innerText()));
+    const frame = await vs.webviewFrame(
+      async (f) => (await f.locator('#root').count()) > 0 && /Ask Switchboard/.test(await f.locator('#root').innerText()),
+    );
     assert.match(await frame.locator('#root').innerText(), /Ask Switchboard/);
     const title = await vs.page.locator('.part.sidebar .composite.title').innerText();
     assert.match(title.toUpperCase(), /SWITCHBOARD/);
@@ -44,7 +49,10 @@ describe('smoke: Switchboard in a real VS Code', function () {
     await vs.runCommand('Switchboard: Show Log');
     const output = vs.page.locator('.output-view, [id="workbench.panel.output"]').first();
     await output.waitFor({ timeout: 15_000 });
-    await vs.page.locator('.view-line', { hasText: /Switchboard\s.*activated\sin/ }).first().waitFor({ timeout: 15_000 });
+    await vs.page
+      .locator('.view-line', { hasText: /Switchboard\s.*activated\sin/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
     const text = await vs.page.locator('[id="workbench.panel.output"] .view-lines').innerText();
     assert.doesNotMatch(text, /\[error\]/);
     await vs.screenshot('smoke-log');

@@ -3,7 +3,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
-import { makeProfile, installExtensions, startCodeServer, launchBrowser, workbenchUrl, removeProfile, ROOT } from '../harness/codeServer.mjs';
+import {
+  makeProfile,
+  installExtensions,
+  startCodeServer,
+  launchBrowser,
+  workbenchUrl,
+  removeProfile,
+  ROOT,
+} from '../harness/codeServer.mjs';
 import { buildSwitchboardVsix, freshWorkspace } from '../harness/build.mjs';
 
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'e2e');
@@ -117,7 +125,11 @@ export class VsCodeSession {
 
   /** Ghost text (an inline suggestion) in the active editor. */
   ghostText(): Locator {
-    return this.page.locator('.editor-group-container.active .monaco-editor .ghost-text, .editor-group-container.active .monaco-editor .ghost-text-decoration').first();
+    return this.page
+      .locator(
+        '.editor-group-container.active .monaco-editor .ghost-text, .editor-group-container.active .monaco-editor .ghost-text-decoration',
+      )
+      .first();
   }
 
   /** Waits until the status bar shows `text`, e.g. the completion model once Switchboard has activated. */

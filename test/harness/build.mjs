@@ -20,7 +20,11 @@ export function buildSwitchboardVsix() {
 export function buildRunnerVsix() {
   const out = path.join(ROOT, 'out', 'switchboard-test-runner.vsix');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  run(vsce, ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out], path.join(ROOT, 'test', 'integration', 'runnerExtension'));
+  run(
+    vsce,
+    ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out],
+    path.join(ROOT, 'test', 'integration', 'runnerExtension'),
+  );
   return out;
 }
 

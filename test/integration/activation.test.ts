@@ -26,6 +26,9 @@ describe('activation', () => {
     const containers = ext.packageJSON.contributes.viewsContainers.activitybar as { id: string }[];
     assert.ok(containers.some((c) => c.id === 'switchboard'));
     const views = ext.packageJSON.contributes.views.switchboard as { id: string; type: string }[];
-    assert.deepEqual(views.map((v) => [v.id, v.type]), [['switchboard.chat', 'webview']]);
+    assert.deepEqual(
+      views.map((v) => [v.id, v.type]),
+      [['switchboard.chat', 'webview']],
+    );
   });
 });

@@ -35,11 +35,23 @@ class Providers {
         const script = scripts.get(model.id) ?? { kind: 'text', chunks: ['ok'] };
         const started = performance.now();
         if (script.kind === 'overloaded') {
-          throw new ProviderError({ kind: 'overloaded', provider: model.provider, model: model.model, status: 529, message: `Anthropic is overloaded (529: Overloaded); try again shortly.` });
+          throw new ProviderError({
+            kind: 'overloaded',
+            provider: model.provider,
+            model: model.model,
+            status: 529,
+            message: `Anthropic is overloaded (529: Overloaded); try again shortly.`,
+          });
         }
         const done = (stopReason: 'stop' | 'aborted', outputTokens: number): Chunk => ({
           type: 'done',
-          final: { model: model.model, usage: { inputTokens: 1000, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 }, ttftMs: 5, totalMs: performance.now() - started, stopReason },
+          final: {
+            model: model.model,
+            usage: { inputTokens: 1000, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 },
+            ttftMs: 5,
+            totalMs: performance.now() - started,
+            stopReason,
+          },
         });
         if (script.kind === 'drip') {
           for (let i = 0; i < 10_000 && !signal.aborted; i++) {
@@ -134,7 +146,14 @@ class MemoryMemento implements vscode.Memento {
 function snapshot(): SettingsSnapshot {
   const user: Record<string, unknown> = {
     models: [
-      { id: 'first', provider: 'anthropic', model: 'claude-haiku-4-5', tier: 'mid', contextWindow: 200_000, price: { input: 1, output: 5 } },
+      {
+        id: 'first',
+        provider: 'anthropic',
+        model: 'claude-haiku-4-5',
+        tier: 'mid',
+        contextWindow: 200_000,
+        price: { input: 1, output: 5 },
+      },
       { id: 'second', provider: 'openai', model: 'gpt-6-luna', tier: 'mid', contextWindow: 200_000, price: { input: 1.25, output: 10 } },
     ],
     routes: { completion: [], edit: ['first'], refactor: ['first'], chat: ['first', 'second'] },
@@ -156,7 +175,13 @@ describe('chat host (fake webview, real runner, real editor)', function () {
   const settingsChanged = new vscode.EventEmitter<void>();
   const settings = snapshot();
 
-  const ports: Ports = { fetch: globalThis.fetch, getApiKey: async () => 'sk-test', clock: systemClock, logger: silentLogger, storageDir: '/nonexistent' };
+  const ports: Ports = {
+    fetch: globalThis.fetch,
+    getApiKey: async () => 'sk-test',
+    clock: systemClock,
+    logger: silentLogger,
+    storageDir: '/nonexistent',
+  };
 
   function makeHost(): void {
     const runner = new TaskRunner({
@@ -180,7 +205,10 @@ describe('chat host (fake webview, real runner, real editor)', function () {
   }
 
   before(async () => {
-    doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export const a = 1;\nexport function twice(x: number) {\n  return x * 2;\n}\n' });
+    doc = await vscode.workspace.openTextDocument({
+      language: 'typescript',
+      content: 'export const a = 1;\nexport function twice(x: number) {\n  return x * 2;\n}\n',
+    });
     const shown = await vscode.window.showTextDocument(doc);
     shown.selection = new vscode.Selection(1, 0, 3, 1);
   });
@@ -233,7 +261,15 @@ describe('chat host (fake webview, real runner, real editor)', function () {
     webview.receive({ type: 'ready' });
     await webview.waitFor(() => webview.of('init')[0], 'init');
     const before = webview.posted.length;
-    for (const bad of [{ type: 'send', id: 'has spaces', text: 'x' }, { type: 'nope' }, { type: 'runCommand', command: 'workbench.action.quit' }, 'ready', null, { type: 'stop' }]) webview.receive(bad);
+    for (const bad of [
+      { type: 'send', id: 'has spaces', text: 'x' },
+      { type: 'nope' },
+      { type: 'runCommand', command: 'workbench.action.quit' },
+      'ready',
+      null,
+      { type: 'stop' },
+    ])
+      webview.receive(bad);
     webview.receive({ type: 'toggleContext', chipId: 'no-such-chip', enabled: false });
     const chips = await webview.waitFor(() => webview.posted.slice(before).find((m) => m.type === 'chips'), 'chips');
     assert.equal(webview.posted.length, before + 1, 'only the chips resync was posted');
@@ -248,7 +284,10 @@ describe('chat host (fake webview, real runner, real editor)', function () {
     const meta = await webview.end('q1');
     assert.equal(webview.text('q1'), 'It doubles its input.');
     assert.deepEqual(
-      webview.posted.filter((m) => 'id' in m && m.id === 'q1').map((m) => m.type).filter((t, i, a) => t !== a[i - 1]),
+      webview.posted
+        .filter((m) => 'id' in m && m.id === 'q1')
+        .map((m) => m.type)
+        .filter((t, i, a) => t !== a[i - 1]),
       ['turnStart', 'answerStart', 'answerDelta', 'answerEnd'],
     );
     assert.equal(webview.of('answerStart')[0].model?.id, 'first');
@@ -261,7 +300,10 @@ describe('chat host (fake webview, real runner, real editor)', function () {
     assert.ok(meta.totalMs >= 0 && meta.ttftMs !== null);
     const sent = providers.calls[0].request.messages;
     const user = sent[sent.length - 1].content;
-    assert.match(user, /Selected code in .* \(lines 2–4\):\n```typescript\nexport function twice\(x: number\) \{\n {2}return x \* 2;\n\}\n```/);
+    assert.match(
+      user,
+      /Selected code in .* \(lines 2–4\):\n```typescript\nexport function twice\(x: number\) \{\n {2}return x \* 2;\n\}\n```/,
+    );
     assert.ok(user.endsWith('My question:\nWhat does twice do?'));
     assert.equal(host.history[host.history.length - 1].answerText, 'It doubles its input.');
     await host.persistNow();
@@ -313,7 +355,10 @@ describe('chat host (fake webview, real runner, real editor)', function () {
     assert.ok(init.type === 'init');
     assert.deepEqual(init.busy, { id: 'q4' });
     const soFar = init.history.find((t) => t.id === 'q4')!.answerText;
-    await webview.waitFor(() => (webview.posted.slice(before).some((m) => m.type === 'answerDelta') ? true : undefined), 'a delta after reload');
+    await webview.waitFor(
+      () => (webview.posted.slice(before).some((m) => m.type === 'answerDelta') ? true : undefined),
+      'a delta after reload',
+    );
     webview.receive({ type: 'stop', id: 'q4' });
     await webview.end('q4');
     const after = webview.posted

@@ -64,7 +64,10 @@ describe('inline completion', function () {
     const body = generate()[0]!.body as { model: string; prompt: string; suffix?: string; raw?: boolean };
     assert.equal(body.model, 'qwen2.5-coder:1.5b-base');
     assert.notEqual(body.raw, true, "qwen's template places .Suffix, so Ollama builds the prompt (native FIM)");
-    assert.ok(body.prompt.endsWith(`  return 0;\n}\n${typed}`), `prompt ends with the text before the cursor: ${JSON.stringify(body.prompt.slice(-80))}`);
+    assert.ok(
+      body.prompt.endsWith(`  return 0;\n}\n${typed}`),
+      `prompt ends with the text before the cursor: ${JSON.stringify(body.prompt.slice(-80))}`,
+    );
     assert.equal(typeof body.suffix, 'string');
 
     const expected = `${typed}${COMPLETION}`;

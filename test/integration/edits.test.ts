@@ -26,7 +26,15 @@ async function fixture(text: string, ext = 'ts'): Promise<{ uri: vscode.Uri; doc
 }
 
 function proposalFor(doc: vscode.TextDocument, range: vscode.Range, replacement: string): EditProposal {
-  return { id: `p${++fixtureCounter}`, document: doc, version: doc.version, originalText: doc.getText(), range, replacement, summary: 'test proposes an edit' };
+  return {
+    id: `p${++fixtureCounter}`,
+    document: doc,
+    version: doc.version,
+    originalText: doc.getText(),
+    range,
+    replacement,
+    summary: 'test proposes an edit',
+  };
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -37,7 +45,10 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
   }
 }
 
-const diffTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === TEST_SCHEME);
+const diffTabs = () =>
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === TEST_SCHEME);
 
 describe('edit selection review', function () {
   this.timeout(20_000);
@@ -149,7 +160,12 @@ describe('refactor preview', function () {
     const applied = parseAndApplySearchReplace(answer, files);
     assert.ok(applied.ok, JSON.stringify(applied));
     const uriFor = (path: string) => vscode.Uri.joinPath(folder(), ...path.split('/'));
-    const refactor = buildRefactorEdit(applied.files, uriFor, { label: 'Switchboard: rename greet', description: 'test · 2 changes' }, (path) => files.has(path));
+    const refactor = buildRefactorEdit(
+      applied.files,
+      uriFor,
+      { label: 'Switchboard: rename greet', description: 'test · 2 changes' },
+      (path) => files.has(path),
+    );
     assert.equal(refactor.changeCount, 3);
     assert.deepEqual(
       refactor.files.map((u) => u.toString()),

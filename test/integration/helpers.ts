@@ -24,7 +24,10 @@ export async function clearWorkspaceSettings(): Promise<void> {
   const file = path.join(workspaceDir(), '.vscode', 'settings.json');
   if (fs.existsSync(file)) {
     fs.writeFileSync(file, '{}');
-    await waitFor(async () => (vscode.workspace.getConfiguration('switchboard').inspect('routes')?.workspaceValue === undefined ? true : undefined), 'workspace settings to clear');
+    await waitFor(
+      async () => (vscode.workspace.getConfiguration('switchboard').inspect('routes')?.workspaceValue === undefined ? true : undefined),
+      'workspace settings to clear',
+    );
   }
 }
 

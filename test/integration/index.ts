@@ -20,7 +20,10 @@ export function run(): Promise<SuiteSummary> {
   if (grep) mocha.grep(grep);
   // Restricted-mode tests need a window whose folder is untrusted: the runner starts one just for them.
   const restricted = process.env.SWITCHBOARD_TEST_RESTRICTED === '1';
-  for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const f of fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()) {
     if (f.endsWith('.restricted.test.js') === restricted) mocha.addFile(path.join(__dirname, f));
   }
   return new Promise((resolve, reject) => {
@@ -35,7 +38,12 @@ export function run(): Promise<SuiteSummary> {
         summary.failed++;
         const error = err?.stack ?? String(err);
         summary.failures.push({ title: t.fullTitle(), error });
-        emit(`  ✘ ${t.fullTitle()}\n${error.split('\n').map((l) => '      ' + l).join('\n')}`);
+        emit(
+          `  ✘ ${t.fullTitle()}\n${error
+            .split('\n')
+            .map((l) => '      ' + l)
+            .join('\n')}`,
+        );
       });
       runner.on('pending', (t) => {
         summary.pending++;

@@ -43,14 +43,17 @@ describe('settings in a real VS Code', () => {
     writeWorkspaceSettings({ 'switchboard.routes': { edit: ['claude-haiku-4-5'] } });
     await waitFor(async () => ((await routes()).edit.chosen === 'claude-haiku-4-5' ? true : undefined), 'valid route');
     writeWorkspaceSettings({ 'switchboard.routes': { edit: ['no-such-model'] }, 'switchboard.completion.maxLines': -3 });
-    await waitFor(async () => (/switchboard\.completion\.maxLines/.test(readSwitchboardLog()) ? true : undefined), 'a diagnostic for maxLines in the log');
+    await waitFor(
+      async () => (/switchboard\.completion\.maxLines/.test(readSwitchboardLog()) ? true : undefined),
+      'a diagnostic for maxLines in the log',
+    );
     const log = readSwitchboardLog();
     assert.match(log, /switchboard\.routes\.edit\[0\]: "no-such-model"/);
     const r = await routes();
     assert.equal(r.edit.chosen, 'claude-haiku-4-5', 'keeps the last valid route');
   });
 
-  it('keeps its ledger in the extension\'s global storage', async () => {
+  it("keeps its ledger in the extension's global storage", async () => {
     const dir = ledgerDir(process.env.SWITCHBOARD_TEST_USER_DATA!);
     await waitFor(async () => (fs.existsSync(dir) ? true : undefined), `ledger folder ${dir}`);
     assert.equal(vscode.workspace.isTrusted, true);

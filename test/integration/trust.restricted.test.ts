@@ -12,7 +12,8 @@ describe('restricted mode (untrusted workspace)', () => {
   it('ignores endpoint URLs from workspace settings', async () => {
     const r = await routes();
     for (const task of ['edit', 'refactor', 'chat'] as const) {
-      for (const c of r[task].candidates) assert.doesNotMatch(String(c.endpoint), /exfil\.invalid/, `${task}: ${c.id} would go to ${c.endpoint}`);
+      for (const c of r[task].candidates)
+        assert.doesNotMatch(String(c.endpoint), /exfil\.invalid/, `${task}: ${c.id} would go to ${c.endpoint}`);
     }
     const cloud = r.chat.candidates.filter((c) => c.endpoint !== null && !/^http:\/\/(127\.0\.0\.1|localhost)/.test(c.endpoint));
     assert.ok(cloud.length > 0, 'the chat route has cloud candidates to check');
@@ -31,6 +32,9 @@ describe('restricted mode (untrusted workspace)', () => {
   });
 
   it('says in its log what it ignored and why', async () => {
-    await waitFor(async () => (/restricted|untrusted|not trusted/i.test(readSwitchboardLog()) ? true : undefined), 'a note about ignored workspace values');
+    await waitFor(
+      async () => (/restricted|untrusted|not trusted/i.test(readSwitchboardLog()) ? true : undefined),
+      'a note about ignored workspace values',
+    );
   });
 });

@@ -2,7 +2,12 @@
 // No vscode or playwright import: the e2e suite and the extension-host bundle both use it.
 
 /** Polls `probe` until it gives a value (not undefined); fails after `timeoutMs` with the last error it threw. */
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000, pollMs = 100): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 20_000,
+  pollMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

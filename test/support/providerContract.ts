@@ -157,7 +157,10 @@ export function describeProviderContract(c: ProviderContract): void {
       before(async () => {
         standin.script({ fault: { type: 'drip', intervalMs: 5 } });
         const controller = new AbortController();
-        await collect(c.stream(c.create(standin.url, testPorts(c.key === undefined ? {} : { [c.kind]: c.key }), FAST), controller.signal), () => controller.abort());
+        await collect(
+          c.stream(c.create(standin.url, testPorts(c.key === undefined ? {} : { [c.kind]: c.key }), FAST), controller.signal),
+          () => controller.abort(),
+        );
         standin.reset();
       });
 
@@ -234,8 +237,20 @@ export function describeProviderContract(c: ProviderContract): void {
 
     describe('faults', () => {
       const statusFaults: FaultCase[] = [
-        { name: '401', step: { fault: { type: 'status', status: 401 } }, kind: 'auth', retriable: true, message: /rejected the API key.*"Switchboard: Set API Key"/ },
-        { name: '403', step: { fault: { type: 'status', status: 403 } }, kind: 'auth', retriable: true, message: /refused access.*"Switchboard: Set API Key"/ },
+        {
+          name: '401',
+          step: { fault: { type: 'status', status: 401 } },
+          kind: 'auth',
+          retriable: true,
+          message: /rejected the API key.*"Switchboard: Set API Key"/,
+        },
+        {
+          name: '403',
+          step: { fault: { type: 'status', status: 403 } },
+          kind: 'auth',
+          retriable: true,
+          message: /refused access.*"Switchboard: Set API Key"/,
+        },
         { name: '404', step: { fault: { type: 'status', status: 404 } }, kind: 'notFound', retriable: true, message: c.notFoundMessage },
         {
           name: '429 with retry-after (seconds)',
@@ -255,7 +270,13 @@ export function describeProviderContract(c: ProviderContract): void {
         },
         { name: '503', step: { fault: { type: 'status', status: 503 } }, kind: 'overloaded', retriable: true, message: /overloaded \(503/ },
         { name: '500', step: { fault: { type: 'status', status: 500 } }, kind: 'server', retriable: true, message: /server error \(500/ },
-        { name: '502 with an HTML body', step: { fault: { type: 'status', status: 502, body: '<html>Bad Gateway</html>' } }, kind: 'server', retriable: true, message: /server error \(502/ },
+        {
+          name: '502 with an HTML body',
+          step: { fault: { type: 'status', status: 502, body: '<html>Bad Gateway</html>' } },
+          kind: 'server',
+          retriable: true,
+          message: /server error \(502/,
+        },
         {
           name: '400 context too long',
           step: { fault: { type: 'status', status: 400, body: c.contextTooLongBody } },
@@ -263,15 +284,63 @@ export function describeProviderContract(c: ProviderContract): void {
           retriable: true,
           message: /does not fit .*context window/,
         },
-        { name: '400 other', step: { fault: { type: 'status', status: 400 } }, kind: 'badResponse', retriable: true, message: /rejected the request .*\(400/ },
+        {
+          name: '400 other',
+          step: { fault: { type: 'status', status: 400 } },
+          kind: 'badResponse',
+          retriable: true,
+          message: /rejected the request .*\(400/,
+        },
       ];
       const streamFaults: FaultCase[] = [
-        { name: 'reset mid-stream', step: { text: 'one two three four', fault: { type: 'reset', afterTokens: 2 } }, kind: 'network', retriable: false, textsBefore: 2, message: /lost mid-answer/ },
-        { name: 'stall after the first chunk', step: { text: 'one two three', fault: { type: 'stall', afterTokens: 1 } }, kind: 'timeout', retriable: false, textsBefore: 1, message: /stalled mid-answer: nothing for 250 ms/ },
-        { name: 'no first byte in time', step: { firstByteDelayMs: 700 }, kind: 'timeout', retriable: true, textsBefore: 0, message: /sent nothing for 400 ms .*first-byte timeout/ },
-        { name: 'malformed chunk', step: { text: 'one two three', fault: { type: 'malformed', afterTokens: 1 } }, kind: 'badResponse', retriable: false, textsBefore: 1, message: /broken stream.*not JSON/ },
-        { name: 'stream cut off cleanly before its end', step: { text: 'one two three', fault: { type: 'truncate', afterTokens: 2 } }, kind: 'badResponse', retriable: false, textsBefore: 2, message: /broken stream.*ended before/ },
-        { name: 'in-stream error event', step: { text: 'one two three', fault: { type: 'streamError', afterTokens: 1 } }, kind: c.streamErrorKind, retriable: false, textsBefore: 1, message: /mid-answer/ },
+        {
+          name: 'reset mid-stream',
+          step: { text: 'one two three four', fault: { type: 'reset', afterTokens: 2 } },
+          kind: 'network',
+          retriable: false,
+          textsBefore: 2,
+          message: /lost mid-answer/,
+        },
+        {
+          name: 'stall after the first chunk',
+          step: { text: 'one two three', fault: { type: 'stall', afterTokens: 1 } },
+          kind: 'timeout',
+          retriable: false,
+          textsBefore: 1,
+          message: /stalled mid-answer: nothing for 250 ms/,
+        },
+        {
+          name: 'no first byte in time',
+          step: { firstByteDelayMs: 700 },
+          kind: 'timeout',
+          retriable: true,
+          textsBefore: 0,
+          message: /sent nothing for 400 ms .*first-byte timeout/,
+        },
+        {
+          name: 'malformed chunk',
+          step: { text: 'one two three', fault: { type: 'malformed', afterTokens: 1 } },
+          kind: 'badResponse',
+          retriable: false,
+          textsBefore: 1,
+          message: /broken stream.*not JSON/,
+        },
+        {
+          name: 'stream cut off cleanly before its end',
+          step: { text: 'one two three', fault: { type: 'truncate', afterTokens: 2 } },
+          kind: 'badResponse',
+          retriable: false,
+          textsBefore: 2,
+          message: /broken stream.*ended before/,
+        },
+        {
+          name: 'in-stream error event',
+          step: { text: 'one two three', fault: { type: 'streamError', afterTokens: 1 } },
+          kind: c.streamErrorKind,
+          retriable: false,
+          textsBefore: 1,
+          message: /mid-answer/,
+        },
       ];
 
       for (const f of [...statusFaults, ...streamFaults, ...(c.extraFaults ?? [])]) {
@@ -303,7 +372,19 @@ export function describeProviderContract(c: ProviderContract): void {
         const key = c.key;
         it('never repeats the key when the server echoes it back', async () => {
           standin.script({
-            fault: { type: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${key}`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' }, type: 'error' } },
+            fault: {
+              type: 'status',
+              status: 401,
+              body: {
+                error: {
+                  message: `Incorrect API key provided: ${key}`,
+                  type: 'invalid_request_error',
+                  param: null,
+                  code: 'invalid_api_key',
+                },
+                type: 'error',
+              },
+            },
           });
           const out = await run();
           assert.equal(out.error?.kind, 'auth');

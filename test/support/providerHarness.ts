@@ -18,7 +18,9 @@ export function capturingLogger(): CapturingLogger {
 }
 
 /** Ports whose keys can be changed between calls (keys are resolved per call). */
-export function testPorts(keys: Partial<Record<ProviderKind, string>> = {}): Ports & { keys: Partial<Record<ProviderKind, string>>; logger: CapturingLogger } {
+export function testPorts(
+  keys: Partial<Record<ProviderKind, string>> = {},
+): Ports & { keys: Partial<Record<ProviderKind, string>>; logger: CapturingLogger } {
   const state = { ...keys };
   return {
     keys: state,

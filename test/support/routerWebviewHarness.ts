@@ -184,7 +184,15 @@ window.acquireVsCodeApi = () => {
 
 export function pageHtml(origin: string, theme: Theme, nonce: string): string {
   const stylesheets = [`/theme/${theme}.css`, '/media/router.css'];
-  return webviewTestPageHtml({ origin, nonce, bundle: 'router', title: 'Switchboard Router', stylesheets, bodyClass: BODY_CLASS[theme], fakeHostScript: FAKE_API });
+  return webviewTestPageHtml({
+    origin,
+    nonce,
+    bundle: 'router',
+    title: 'Switchboard Router',
+    stylesheets,
+    bodyClass: BODY_CLASS[theme],
+    fakeHostScript: FAKE_API,
+  });
 }
 
 /** Builds the bundles with the project's own esbuild script. */
@@ -256,12 +264,22 @@ export interface RouterWebview {
   /** Posts host messages into the webview as `message` events. */
   send(messages: RouterHostMessage[]): Promise<void>;
   /** Resolves with the first posted message (from `since` on) that satisfies `match`. */
-  waitForPosted<T extends RouterWebviewMessage['type']>(type: T, since?: number, match?: (m: Extract<RouterWebviewMessage, { type: T }>) => boolean): Promise<Extract<RouterWebviewMessage, { type: T }>>;
+  waitForPosted<T extends RouterWebviewMessage['type']>(
+    type: T,
+    since?: number,
+    match?: (m: Extract<RouterWebviewMessage, { type: T }>) => boolean,
+  ): Promise<Extract<RouterWebviewMessage, { type: T }>>;
   close(): Promise<void>;
 }
 
 /** Opens the panel page with a fake host: each posted message is validated, then handled. */
-export async function openRouterWebview(browser: Browser, server: WebviewServer, theme: Theme, handle: FakeHostHandler, viewport = { width: 1280, height: 800 }): Promise<RouterWebview> {
+export async function openRouterWebview(
+  browser: Browser,
+  server: WebviewServer,
+  theme: Theme,
+  handle: FakeHostHandler,
+  viewport = { width: 1280, height: 800 },
+): Promise<RouterWebview> {
   const context = await browser.newContext({ viewport, colorScheme: theme === 'light' ? 'light' : 'dark' });
   const page = await context.newPage();
   const posted: unknown[] = [];
@@ -290,7 +308,15 @@ export async function openRouterWebview(browser: Browser, server: WebviewServer,
   });
   const waitForPosted: RouterWebview['waitForPosted'] = (type, since = 0, match) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for the webview to post "${type}"; it posted: ${posted.map((m) => (m as { type?: string }).type).join(', ')}`)), 15_000);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out waiting for the webview to post "${type}"; it posted: ${posted.map((m) => (m as { type?: string }).type).join(', ')}`,
+            ),
+          ),
+        15_000,
+      );
       const check = () => {
         for (let i = since; i < posted.length; i++) {
           const m = posted[i] as RouterWebviewMessage;

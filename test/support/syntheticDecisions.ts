@@ -38,7 +38,17 @@ export function makeDecision(overrides: Partial<DecisionRecord> & { id: string; 
 }
 
 export function makeOutcome(of: DecisionRecord, outcome: Outcome, time = of.time + 1000): OutcomeUpdateRecord {
-  return { v: RECORD_VERSION, type: 'outcome', id: of.id, time, outcome, day: of.day, task: of.task, workspace: of.workspace, model: of.answeredBy?.id ?? null };
+  return {
+    v: RECORD_VERSION,
+    type: 'outcome',
+    id: of.id,
+    time,
+    outcome,
+    day: of.day,
+    task: of.task,
+    workspace: of.workspace,
+    model: of.answeredBy?.id ?? null,
+  };
 }
 
 export const SYNTHETIC_WORKSPACES: readonly (string | null)[] = ['/home/dev/shop', '/home/dev/infra', '/home/dev/notes', null];
@@ -98,7 +108,13 @@ export function syntheticLedger(options: SyntheticLedgerOptions): DecisionRecord
       if (drop) {
         candidates.push({ id, tier: ref.tier, source: 'route', kept: false, reason: pick(rng, DROP_REASONS) });
       } else {
-        candidates.push({ id, tier: ref.tier, source: 'route', kept: true, reason: chosenId === null ? 'first in route' : 'kept as fallback' });
+        candidates.push({
+          id,
+          tier: ref.tier,
+          source: 'route',
+          kept: true,
+          reason: chosenId === null ? 'first in route' : 'kept as fallback',
+        });
         chosenId ??= id;
       }
     }
@@ -154,13 +170,17 @@ export function syntheticLedger(options: SyntheticLedgerOptions): DecisionRecord
       ttftMs,
       totalMs,
       outcome,
-      explanation: chosenRef === null ? `no ${task} candidate left: ${candidates.map((c) => `${c.id}: ${c.reason}`).join('; ')}` : `${chosenRef.id}: first ${task} candidate that fits`,
+      explanation:
+        chosenRef === null
+          ? `no ${task} candidate left: ${candidates.map((c) => `${c.id}: ${c.reason}`).join('; ')}`
+          : `${chosenRef.id}: first ${task} candidate that fits`,
     };
     if (task === 'completion') record.language = pick(rng, LANGUAGES);
     if (!failed && answeredRef !== null) {
       record.servedModel = answeredRef.model;
       if (answeredRef.id === 'qwen2.5-coder:1.5b-base') record.modelVersion = secondHalf ? 'sha256:9b1c0e' : 'sha256:4a7f21';
-      if (answeredRef.id === 'claude-sonnet-5-5') record.modelVersion = secondHalf ? 'claude-sonnet-5-5-20261101' : 'claude-sonnet-5-5-20260915';
+      if (answeredRef.id === 'claude-sonnet-5-5')
+        record.modelVersion = secondHalf ? 'claude-sonnet-5-5-20261101' : 'claude-sonnet-5-5-20260915';
     }
     if (failed) record.error = chosenRef === null ? record.explanation : `${chosenRef.id} failed: connection reset before any output`;
     out.push(record);

@@ -18,7 +18,11 @@ export interface ComposerEvents {
   draftChanged(text: string): void;
 }
 
-const TIER_GROUPS: ReadonlyArray<[Tier, string]> = [['local', 'Local'], ['mid', 'Mid-tier'], ['frontier', 'Frontier']];
+const TIER_GROUPS: ReadonlyArray<[Tier, string]> = [
+  ['local', 'Local'],
+  ['mid', 'Mid-tier'],
+  ['frontier', 'Frontier'],
+];
 const CHIP_ICONS: Readonly<Record<ContextChip['kind'], IconName>> = { selection: 'selection', file: 'file', activeFile: 'activeFile' };
 
 export class Composer {
@@ -35,7 +39,11 @@ export class Composer {
 
   constructor(private readonly events: ComposerEvents) {
     this.chipList = h('ul', { class: 'chip-list' });
-    const addFile = button([icon('at'), 'file'], { class: 'add-file', title: 'Add a file as context (or type @)', 'aria-label': 'Add file context' });
+    const addFile = button([icon('at'), 'file'], {
+      class: 'add-file',
+      title: 'Add a file as context (or type @)',
+      'aria-label': 'Add file context',
+    });
     addFile.addEventListener('click', () => this.events.addFile(undefined));
 
     this.textarea = h('textarea', {
@@ -71,7 +79,15 @@ export class Composer {
       h('div', { class: 'chips', role: 'group', 'aria-label': 'Context' }, this.chipList, addFile),
       this.textarea,
       this.problem,
-      h('div', { class: 'composer-bar' }, this.pinSelect, this.scopeSelect, h('span', { class: 'spacer' }), this.sendButton, this.stopButton),
+      h(
+        'div',
+        { class: 'composer-bar' },
+        this.pinSelect,
+        this.scopeSelect,
+        h('span', { class: 'spacer' }),
+        this.sendButton,
+        this.stopButton,
+      ),
     );
     this.element.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -116,7 +132,9 @@ export class Composer {
     const selected = this.pinSelect.value;
     this.models = models;
     const groups = TIER_GROUPS.map(([tier, label]) => {
-      const options = models.filter((m) => m.tier === tier).map((m) => h('option', { value: m.id, title: `${m.label} (${m.provider})` }, m.label));
+      const options = models
+        .filter((m) => m.tier === tier)
+        .map((m) => h('option', { value: m.id, title: `${m.label} (${m.provider})` }, m.label));
       return options.length > 0 ? h('optgroup', { label }, ...options) : null;
     });
     this.pinSelect.replaceChildren(h('option', { value: '' }, 'Auto (router)'), ...groups.filter((g) => g !== null));
@@ -180,7 +198,9 @@ export class Composer {
       return;
     }
     if (text.length > MAX_CHAT_TEXT_CHARS) {
-      this.showProblem(`Your question is ${text.length.toLocaleString('en-US')} characters; the limit is ${MAX_CHAT_TEXT_CHARS.toLocaleString('en-US')}. Add large files as context (@ file) instead.`);
+      this.showProblem(
+        `Your question is ${text.length.toLocaleString('en-US')} characters; the limit is ${MAX_CHAT_TEXT_CHARS.toLocaleString('en-US')}. Add large files as context (@ file) instead.`,
+      );
       return;
     }
     const pin = this.currentPin();

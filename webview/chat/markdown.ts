@@ -66,8 +66,18 @@ function decorateCodeBlock(code: HTMLElement): HTMLElement {
     { class: 'code-toolbar' },
     h('span', { class: 'code-lang' }, lang || 'text'),
     button('Copy', { class: 'code-action', 'data-action': 'copyCode', title: 'Copy to the clipboard', 'aria-label': 'Copy code' }),
-    button('Insert', { class: 'code-action', 'data-action': 'insertCode', title: 'Insert at the cursor in the editor', 'aria-label': 'Insert code at cursor' }),
-    button('Apply', { class: 'code-action', 'data-action': 'applyCode', title: 'Replace the editor selection with this code', 'aria-label': 'Apply code as an edit to the selection' }),
+    button('Insert', {
+      class: 'code-action',
+      'data-action': 'insertCode',
+      title: 'Insert at the cursor in the editor',
+      'aria-label': 'Insert code at cursor',
+    }),
+    button('Apply', {
+      class: 'code-action',
+      'data-action': 'applyCode',
+      title: 'Replace the editor selection with this code',
+      'aria-label': 'Apply code as an edit to the selection',
+    }),
   );
   if (pre.parentNode) pre.replaceWith(block);
   block.append(toolbar, pre);
@@ -92,7 +102,7 @@ function isOpenFence(token: Token): boolean {
 /** Whether a line at or after `from` could close `fence` (a partial last line counts: it may be the fence). */
 function hasClosingFence(source: string, from: number, fence: string): boolean {
   const char = fence[0] as string;
-  for (let lineStart = from; lineStart < source.length; ) {
+  for (let lineStart = from; lineStart < source.length;) {
     const lineEnd = source.indexOf('\n', lineStart);
     const line = source.slice(lineStart, lineEnd < 0 ? source.length : lineEnd).trim();
     if (line.length >= 3 && line[0] === char && [...line].every((ch) => ch === char)) return true;

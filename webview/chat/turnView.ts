@@ -45,7 +45,12 @@ export class TurnView {
     this.element = h(
       'article',
       { class: 'turn', 'data-turn-id': id },
-      h('section', { class: 'question', 'aria-label': 'Your question' }, h('div', { class: 'speaker' }, 'You'), h('div', { class: 'question-text' }, userText)),
+      h(
+        'section',
+        { class: 'question', 'aria-label': 'Your question' },
+        h('div', { class: 'speaker' }, 'You'),
+        h('div', { class: 'question-text' }, userText),
+      ),
       this.answer,
     );
     this.update();
@@ -141,14 +146,25 @@ export class TurnView {
     const label = this.model?.label;
     this.status.textContent =
       this.turnState === 'waiting'
-        ? label ? `asking ${label}…` : 'routing…'
+        ? label
+          ? `asking ${label}…`
+          : 'routing…'
         : this.turnState === 'streaming'
-          ? label ? `${label} is answering…` : 'answering…'
+          ? label
+            ? `${label} is answering…`
+            : 'answering…'
           : this.turnState === 'interrupted'
             ? 'interrupted'
             : '';
     this.fallbackBox.replaceChildren(
-      ...this.fallbacks.map((f) => h('li', { class: 'fallback' }, h('span', { class: 'fallback-icon', 'aria-hidden': 'true' }, '⚠'), `${f.from} ${f.reason} → ${f.to}`)),
+      ...this.fallbacks.map((f) =>
+        h(
+          'li',
+          { class: 'fallback' },
+          h('span', { class: 'fallback-icon', 'aria-hidden': 'true' }, '⚠'),
+          `${f.from} ${f.reason} → ${f.to}`,
+        ),
+      ),
     );
     this.fallbackBox.hidden = this.fallbacks.length === 0;
     this.renderError();
@@ -166,7 +182,9 @@ export class TurnView {
       });
       return b;
     });
-    this.errorBox.replaceChildren(h('p', { class: 'error-message' }, h('span', { class: 'error-icon', 'aria-hidden': 'true' }, '✕'), this.error.message));
+    this.errorBox.replaceChildren(
+      h('p', { class: 'error-message' }, h('span', { class: 'error-icon', 'aria-hidden': 'true' }, '✕'), this.error.message),
+    );
     if (actions.length > 0) this.errorBox.append(h('div', { class: 'error-actions' }, ...actions));
   }
 
@@ -186,9 +204,17 @@ export class TurnView {
     const stats = h(
       'div',
       { class: 'meta-stats' },
-      h('span', { title: 'Input tokens · output tokens' }, `${formatTokens(usage.inputTokens)} in · ${formatTokens(usage.outputTokens)} out`),
-      usage.cacheReadTokens > 0 ? h('span', { title: 'Input tokens read from the prompt cache' }, `${formatTokens(usage.cacheReadTokens)} cached`) : null,
-      usage.cacheWriteTokens > 0 ? h('span', { title: 'Input tokens written to the prompt cache' }, `${formatTokens(usage.cacheWriteTokens)} cache write`) : null,
+      h(
+        'span',
+        { title: 'Input tokens · output tokens' },
+        `${formatTokens(usage.inputTokens)} in · ${formatTokens(usage.outputTokens)} out`,
+      ),
+      usage.cacheReadTokens > 0
+        ? h('span', { title: 'Input tokens read from the prompt cache' }, `${formatTokens(usage.cacheReadTokens)} cached`)
+        : null,
+      usage.cacheWriteTokens > 0
+        ? h('span', { title: 'Input tokens written to the prompt cache' }, `${formatTokens(usage.cacheWriteTokens)} cache write`)
+        : null,
       meta.ttftMs !== null ? h('span', { title: 'Time to first token' }, `first token ${formatDuration(meta.ttftMs)}`) : null,
       h('span', { title: 'Total time' }, `total ${formatDuration(meta.totalMs)}`),
     );

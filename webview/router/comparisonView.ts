@@ -65,11 +65,20 @@ export class ComparisonView {
       this.tagButtons.push(b);
       tags.append(b);
     }
-    this.voteStatus = h('p', { class: 'vote-status muted', 'aria-live': 'polite' }, 'Vote when both answers have finished. The models are revealed after you vote.');
+    this.voteStatus = h(
+      'p',
+      { class: 'vote-status muted', 'aria-live': 'polite' },
+      'Vote when both answers have finished. The models are revealed after you vote.',
+    );
     this.element = h(
       'article',
       { class: 'comparison', 'data-comparison': id, 'aria-label': `Blind comparison for ${started.task}` },
-      h('header', { class: 'comparison-header' }, h('h4', {}, `Blind comparison · ${started.task}`), h('span', { class: 'muted' }, formatWhen(started.startedAt))),
+      h(
+        'header',
+        { class: 'comparison-header' },
+        h('h4', {}, `Blind comparison · ${started.task}`),
+        h('span', { class: 'muted' }, formatWhen(started.startedAt)),
+      ),
       started.prompt ? h('blockquote', { class: 'prompt', title: started.prompt }, started.prompt) : null,
       h('div', { class: 'sides' }, this.sides.a.element, this.sides.b.element),
       h('div', { class: 'vote-bar' }, votes, tags),
@@ -105,7 +114,12 @@ export class ComparisonView {
     ] as const) {
       const s = this.sides[side];
       const won = msg.winner !== null && msg.winner === model;
-      clear(s.heading, `${side.toUpperCase()} · `, h('span', { class: 'revealed-model' }, model), won ? h('span', { class: 'badge badge-winner' }, 'preferred') : null);
+      clear(
+        s.heading,
+        `${side.toUpperCase()} · `,
+        h('span', { class: 'revealed-model' }, model),
+        won ? h('span', { class: 'badge badge-winner' }, 'preferred') : null,
+      );
       s.element.classList.toggle('winner', won);
     }
     this.element.classList.add('revealed');

@@ -51,20 +51,39 @@ export function renderCostChart(summary: CostSummary, width: number): SVGSVGElem
   const slot = plotW / Math.max(1, n);
   const barW = Math.max(1, Math.min(32, slot * 0.72));
 
-  const root = svg('svg', { class: 'cost-chart', width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: 'img', 'aria-label': chartLabel(summary) });
+  const root = svg('svg', {
+    class: 'cost-chart',
+    width: w,
+    height: h,
+    viewBox: `0 0 ${w} ${h}`,
+    role: 'img',
+    'aria-label': chartLabel(summary),
+  });
   const grid = svg('g', { class: 'grid', 'aria-hidden': 'true' });
   const ticks = 4;
   for (let i = 0; i <= ticks; i++) {
     const value = (top * i) / ticks;
     const ty = Math.round(y(value)) + 0.5;
     grid.append(svg('line', { x1: MARGIN.left, x2: w - MARGIN.right, y1: ty, y2: ty, class: i === 0 ? 'axis' : 'gridline' }));
-    grid.append(svg('text', { x: MARGIN.left - 6, y: ty, class: 'tick y-tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, formatUsd(value)));
+    grid.append(
+      svg(
+        'text',
+        { x: MARGIN.left - 6, y: ty, class: 'tick y-tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' },
+        formatUsd(value),
+      ),
+    );
   }
   const every = Math.max(1, Math.ceil(LABEL_WIDTH / slot));
   for (let d = 0; d < n; d++) {
     // Label from today backwards, so today always has one.
     if ((n - 1 - d) % every !== 0) continue;
-    grid.append(svg('text', { x: MARGIN.left + slot * d + slot / 2, y: h - MARGIN.bottom + 16, class: 'tick x-tick', 'text-anchor': 'middle' }, formatDayKey(summary.days[d])));
+    grid.append(
+      svg(
+        'text',
+        { x: MARGIN.left + slot * d + slot / 2, y: h - MARGIN.bottom + 16, class: 'tick x-tick', 'text-anchor': 'middle' },
+        formatDayKey(summary.days[d]),
+      ),
+    );
   }
   root.append(grid);
 
@@ -85,7 +104,13 @@ export function renderCostChart(summary: CostSummary, width: number): SVGSVGElem
         width: barW.toFixed(2),
         height: Math.max(0.5, y1 - y2).toFixed(2),
       });
-      rect.append(svg('title', {}, `${formatDayKey(summary.days[d])} · ${series.folded > 0 ? `${series.folded} other models` : series.key}: ${formatUsd(usd)}`));
+      rect.append(
+        svg(
+          'title',
+          {},
+          `${formatDayKey(summary.days[d])} · ${series.folded > 0 ? `${series.folded} other models` : series.key}: ${formatUsd(usd)}`,
+        ),
+      );
       group.append(rect);
     }
     bars.append(group);

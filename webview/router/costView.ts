@@ -8,7 +8,13 @@ import { formatDayKey, formatMs, formatPercent, formatUsd, plural } from './form
 const NEAR_LIMIT = 0.8;
 
 function card(label: string, value: string, detail: string, extraClass = ''): HTMLElement {
-  return h('div', { class: `card ${extraClass}`.trim(), role: 'group', 'aria-label': label }, h('div', { class: 'card-label' }, label), h('div', { class: 'card-value' }, value), h('div', { class: 'card-detail' }, detail));
+  return h(
+    'div',
+    { class: `card ${extraClass}`.trim(), role: 'group', 'aria-label': label },
+    h('div', { class: 'card-label' }, label),
+    h('div', { class: 'card-value' }, value),
+    h('div', { class: 'card-detail' }, detail),
+  );
 }
 
 export class CostView {
@@ -90,14 +96,20 @@ export class CostView {
         : card(
             'Saved by routing',
             formatUsd(cf.savedUsd),
-            cf.frontierUsd > 0 ? `${formatPercent(cf.savedUsd / cf.frontierUsd)} less than all on ${cf.referenceModel} (${formatUsd(cf.frontierUsd)}), last ${summary.days.length} days` : `vs ${cf.referenceModel}, last ${summary.days.length} days`,
+            cf.frontierUsd > 0
+              ? `${formatPercent(cf.savedUsd / cf.frontierUsd)} less than all on ${cf.referenceModel} (${formatUsd(cf.frontierUsd)}), last ${summary.days.length} days`
+              : `vs ${cf.referenceModel}, last ${summary.days.length} days`,
             cf.savedUsd >= 0 ? 'good' : 'warn',
           );
     clear(
       this.cards,
       card('Today', formatUsd(t.todayUsd), plural(t.requestsToday, 'request')),
       card('This month', formatUsd(t.monthUsd), `${formatUsd(t.allTimeUsd)} all time`),
-      card('This workspace', formatUsd(t.workspaceMonthUsd), summary.workspace === null ? 'no workspace open' : `this month · ${formatUsd(t.workspaceAllTimeUsd)} all time`),
+      card(
+        'This workspace',
+        formatUsd(t.workspaceMonthUsd),
+        summary.workspace === null ? 'no workspace open' : `this month · ${formatUsd(t.workspaceAllTimeUsd)} all time`,
+      ),
       savedCard,
     );
     this.showBudgets(summary);
@@ -105,19 +117,42 @@ export class CostView {
     clear(
       this.legend,
       ...summary.series.map((s, i) =>
-        h('li', {}, h('span', { class: `swatch ${seriesClass(s, i, summary.split)}`, 'aria-hidden': 'true' }), `${s.folded > 0 ? `other (${s.folded} models)` : s.key} `, h('span', { class: 'muted' }, formatUsd(s.totalUsd))),
+        h(
+          'li',
+          {},
+          h('span', { class: `swatch ${seriesClass(s, i, summary.split)}`, 'aria-hidden': 'true' }),
+          `${s.folded > 0 ? `other (${s.folded} models)` : s.key} `,
+          h('span', { class: 'muted' }, formatUsd(s.totalUsd)),
+        ),
       ),
     );
     const notes: HTMLElement[] = [];
-    if (t.localRequests > 0) notes.push(h('p', {}, `Local models answered ${plural(t.localRequests, 'request')} in the last ${summary.days.length} days for $0, using ${formatMs(t.localMs)} of model time.`));
-    if (t.unpricedRequests > 0) notes.push(h('p', { class: 'warn-text' }, `${plural(t.unpricedRequests, 'request')} used a model with no known price and count as $0 — add "price" to it in switchboard.models.`));
+    if (t.localRequests > 0)
+      notes.push(
+        h(
+          'p',
+          {},
+          `Local models answered ${plural(t.localRequests, 'request')} in the last ${summary.days.length} days for $0, using ${formatMs(t.localMs)} of model time.`,
+        ),
+      );
+    if (t.unpricedRequests > 0)
+      notes.push(
+        h(
+          'p',
+          { class: 'warn-text' },
+          `${plural(t.unpricedRequests, 'request')} used a model with no known price and count as $0 — add "price" to it in switchboard.models.`,
+        ),
+      );
     clear(this.notes, ...notes);
     this.renderDataTable(summary);
   }
 
   private showBudgets(summary: CostSummary): void {
     if (summary.budgets.length === 0) {
-      clear(this.budgets, h('p', { class: 'muted' }, 'No daily or monthly budget is set (switchboard.budget.perDayUsd, switchboard.budget.perMonthUsd).'));
+      clear(
+        this.budgets,
+        h('p', { class: 'muted' }, 'No daily or monthly budget is set (switchboard.budget.perDayUsd, switchboard.budget.perMonthUsd).'),
+      );
       return;
     }
     clear(
@@ -134,7 +169,15 @@ export class CostView {
           h('div', { class: 'budget-label' }, h('span', {}, label), h('span', { class: 'budget-text' }, text)),
           h(
             'div',
-            { class: 'meter', role: 'meter', 'aria-label': `${label} budget`, 'aria-valuemin': 0, 'aria-valuemax': b.capUsd, 'aria-valuenow': Math.min(b.spentUsd, b.capUsd), 'aria-valuetext': text },
+            {
+              class: 'meter',
+              role: 'meter',
+              'aria-label': `${label} budget`,
+              'aria-valuemin': 0,
+              'aria-valuemax': b.capUsd,
+              'aria-valuenow': Math.min(b.spentUsd, b.capUsd),
+              'aria-valuetext': text,
+            },
             fill,
           ),
         );
@@ -147,16 +190,32 @@ export class CostView {
     if (!summary) return;
     this.lastWidth = this.chart.clientWidth;
     const chart = renderCostChart(summary, this.lastWidth || 640);
-    const empty = summary.maxDayUsd === 0 ? h('p', { class: 'chart-empty muted' }, `No spend in the last ${summary.days.length} days.`) : null;
+    const empty =
+      summary.maxDayUsd === 0 ? h('p', { class: 'chart-empty muted' }, `No spend in the last ${summary.days.length} days.`) : null;
     clear(this.chart, chart, empty);
   }
 
   private renderDataTable(summary: CostSummary): void {
-    const head = h('tr', {}, h('th', { scope: 'col' }, 'Day'), ...summary.series.map((s) => h('th', { scope: 'col' }, s.folded > 0 ? 'other' : s.key)), h('th', { scope: 'col' }, 'Total'));
+    const head = h(
+      'tr',
+      {},
+      h('th', { scope: 'col' }, 'Day'),
+      ...summary.series.map((s) => h('th', { scope: 'col' }, s.folded > 0 ? 'other' : s.key)),
+      h('th', { scope: 'col' }, 'Total'),
+    );
     const rows = summary.days.map((day, d) => {
       const total = summary.series.reduce((sum, s) => sum + s.perDayUsd[d], 0);
-      return h('tr', {}, h('th', { scope: 'row' }, formatDayKey(day)), ...summary.series.map((s) => h('td', { class: 'num' }, formatUsd(s.perDayUsd[d]))), h('td', { class: 'num' }, formatUsd(total)));
+      return h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, formatDayKey(day)),
+        ...summary.series.map((s) => h('td', { class: 'num' }, formatUsd(s.perDayUsd[d]))),
+        h('td', { class: 'num' }, formatUsd(total)),
+      );
     });
-    clear(this.dataTable, h('table', { class: 'plain', 'aria-label': chartLabel(summary) }, h('thead', {}, head), h('tbody', {}, ...rows.reverse())));
+    clear(
+      this.dataTable,
+      h('table', { class: 'plain', 'aria-label': chartLabel(summary) }, h('thead', {}, head), h('tbody', {}, ...rows.reverse())),
+    );
   }
 }

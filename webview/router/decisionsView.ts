@@ -52,7 +52,11 @@ function template(): HTMLTableRowElement {
   rowTemplate ??= h(
     'tr',
     { class: 'row' },
-    h('td', { class: 'col-0' }, button(h('span', { class: 'chevron', 'aria-hidden': 'true' }), { class: 'expand', 'aria-expanded': 'false' })),
+    h(
+      'td',
+      { class: 'col-0' },
+      button(h('span', { class: 'chevron', 'aria-hidden': 'true' }), { class: 'expand', 'aria-expanded': 'false' }),
+    ),
     h('td', { class: 'col-1 time' }),
     h('td', { class: 'col-2' }, document.createTextNode(''), h('span', { class: 'muted' })),
     h('td', { class: 'col-3' }, h('div', { class: 'model-cell' }, h('span', { class: 'model-name' }), h('span', { class: 'badge' }))),
@@ -106,8 +110,10 @@ function fillRow(row: DecisionRowView, index: number, isOpen: boolean): HTMLTabl
     c5.classList.add('hop');
     c5.title = row.hops.map((x) => x.text).join('\n');
   }
-  c6.textContent = row.inputTokens === null && row.outputTokens === null ? '—' : `${formatTokens(row.inputTokens)} → ${formatTokens(row.outputTokens)}`;
-  if (row.inputTokens !== null) c6.title = `input ${row.inputTokens}, output ${row.outputTokens}, cache read ${row.cacheReadTokens}, cache write ${row.cacheWriteTokens}`;
+  c6.textContent =
+    row.inputTokens === null && row.outputTokens === null ? '—' : `${formatTokens(row.inputTokens)} → ${formatTokens(row.outputTokens)}`;
+  if (row.inputTokens !== null)
+    c6.title = `input ${row.inputTokens}, output ${row.outputTokens}, cache read ${row.cacheReadTokens}, cache write ${row.cacheWriteTokens}`;
   if (row.local && row.costUsd === 0) {
     c7.textContent = '$0';
     c7.classList.add('muted');
@@ -191,7 +197,15 @@ export class DecisionsView {
     this.table = h(
       'table',
       { class: 'decisions', 'aria-label': 'Routing decisions, newest first', 'aria-describedby': 'decisions-range' },
-      h('thead', {}, h('tr', {}, ...COLUMNS.map((c, i) => h('th', { scope: 'col', class: `col-${i}` }, i === 0 ? h('span', { class: 'sr-only' }, 'Details') : c)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...COLUMNS.map((c, i) => h('th', { scope: 'col', class: `col-${i}` }, i === 0 ? h('span', { class: 'sr-only' }, 'Details') : c)),
+        ),
+      ),
       this.tbody,
     );
     this.rangeText.id = 'decisions-range';
@@ -207,7 +221,16 @@ export class DecisionsView {
       { class: 'decisions-view', 'aria-label': 'Decision log' },
       h('div', { class: 'toolbar' }, filters, h('div', { class: 'spacer' }), exportCsv, exportJson),
       this.scroller,
-      h('div', { class: 'pager', role: 'group', 'aria-label': 'Pages' }, this.pager.newest, this.pager.newer, this.rangeText, this.newerPill, this.pager.older, this.pager.oldest),
+      h(
+        'div',
+        { class: 'pager', role: 'group', 'aria-label': 'Pages' },
+        this.pager.newest,
+        this.pager.newer,
+        this.rangeText,
+        this.newerPill,
+        this.pager.older,
+        this.pager.oldest,
+      ),
     );
   }
 
@@ -231,7 +254,8 @@ export class DecisionsView {
       const list = choices[field];
       const selected = encode(current[field]);
       // Keep a filter value the options no longer list, so the select never lies about the filter.
-      if (selected !== ALL && !list.some(([v]) => v === selected)) list.push([selected, field === 'workspace' ? workspaceLabel(current.workspace ?? null) : String(current[field])]);
+      if (selected !== ALL && !list.some(([v]) => v === selected))
+        list.push([selected, field === 'workspace' ? workspaceLabel(current.workspace ?? null) : String(current[field])]);
       const select = this.selects.get(field)!;
       fillSelect(select, [[ALL, 'All'], ...list], selected);
       if (field === 'workspace') {
@@ -313,7 +337,11 @@ export class DecisionsView {
     if (rows.length === 0) {
       clear(
         this.emptyState,
-        h('p', {}, filtered ? 'No decisions match these filters.' : 'No routing decisions yet. They appear here as Switchboard routes requests.'),
+        h(
+          'p',
+          {},
+          filtered ? 'No decisions match these filters.' : 'No routing decisions yet. They appear here as Switchboard routes requests.',
+        ),
         filtered ? this.clearFiltersButton() : null,
       );
     }
@@ -339,7 +367,8 @@ export class DecisionsView {
   private updatePager(): void {
     const first = this.rows.length === 0 ? 0 : this.offset + 1;
     const last = this.offset + this.rows.length;
-    this.rangeText.textContent = this.total === 0 ? 'No decisions' : `${formatCount(first)}–${formatCount(last)} of ${plural(this.total, 'decision')}`;
+    this.rangeText.textContent =
+      this.total === 0 ? 'No decisions' : `${formatCount(first)}–${formatCount(last)} of ${plural(this.total, 'decision')}`;
     const atNewest = this.offset === 0 && this.newerSinceLoad === 0;
     this.pager.newest.disabled = atNewest;
     this.pager.newer.disabled = atNewest;
@@ -407,22 +436,45 @@ export class DecisionsView {
       ),
     );
     const facts: [string, Child][] = [
-      ['Chosen', row.chosen === null ? 'none' : row.chosen === row.model ? row.chosen : `${row.chosen} (answered by ${row.model ?? 'none'})`],
+      [
+        'Chosen',
+        row.chosen === null ? 'none' : row.chosen === row.model ? row.chosen : `${row.chosen} (answered by ${row.model ?? 'none'})`,
+      ],
       ['Why', row.explanation || '—'],
-      ['Usage', row.inputTokens === null ? 'not reported' : `${formatCount(row.inputTokens)} in, ${formatCount(row.outputTokens ?? 0)} out, ${formatCount(row.cacheReadTokens ?? 0)} cache read, ${formatCount(row.cacheWriteTokens ?? 0)} cache write`],
+      [
+        'Usage',
+        row.inputTokens === null
+          ? 'not reported'
+          : `${formatCount(row.inputTokens)} in, ${formatCount(row.outputTokens ?? 0)} out, ${formatCount(row.cacheReadTokens ?? 0)} cache read, ${formatCount(row.cacheWriteTokens ?? 0)} cache write`,
+      ],
       ['Cost', `${formatUsd(row.costUsd)}${row.estimatedCostUsd !== null ? ` (estimated ${formatUsd(row.estimatedCostUsd)})` : ''}`],
       ['Latency', `first token ${formatMs(row.ttftMs)}, total ${formatMs(row.totalMs)}`],
     ];
-    if (row.difficulty) facts.push(['Difficulty', `${row.difficulty.score.toFixed(2)}${row.difficulty.escalated ? ' (escalated)' : ''}${row.difficulty.reasons.length ? `: ${row.difficulty.reasons.join('; ')}` : ''}`]);
-    if (row.servedModel || row.modelVersion) facts.push(['Served as', [row.servedModel, row.modelVersion && row.modelVersion !== row.servedModel ? row.modelVersion : null].filter(Boolean).join(' · ')]);
+    if (row.difficulty)
+      facts.push([
+        'Difficulty',
+        `${row.difficulty.score.toFixed(2)}${row.difficulty.escalated ? ' (escalated)' : ''}${row.difficulty.reasons.length ? `: ${row.difficulty.reasons.join('; ')}` : ''}`,
+      ]);
+    if (row.servedModel || row.modelVersion)
+      facts.push([
+        'Served as',
+        [row.servedModel, row.modelVersion && row.modelVersion !== row.servedModel ? row.modelVersion : null].filter(Boolean).join(' · '),
+      ]);
     facts.push(['Workspace', row.workspace ?? '(no workspace)']);
     facts.push(['Decision id', h('code', {}, row.id)]);
     const dl = h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
     const cell = h(
       'td',
       { colspan: COLUMNS.length },
-      h('div', { class: 'detail-grid' }, h('div', {}, h('h4', {}, `Candidates (${row.candidates.length - row.dropped} kept, ${row.dropped} dropped)`), candidates), h('div', {}, dl)),
-      row.hops.length > 0 ? h('div', {}, h('h4', {}, 'Fallbacks'), h('ol', { class: 'hops' }, ...row.hops.map((x) => h('li', {}, x.text)))) : null,
+      h(
+        'div',
+        { class: 'detail-grid' },
+        h('div', {}, h('h4', {}, `Candidates (${row.candidates.length - row.dropped} kept, ${row.dropped} dropped)`), candidates),
+        h('div', {}, dl),
+      ),
+      row.hops.length > 0
+        ? h('div', {}, h('h4', {}, 'Fallbacks'), h('ol', { class: 'hops' }, ...row.hops.map((x) => h('li', {}, x.text))))
+        : null,
       row.error ? h('p', { class: 'error-text', role: 'note' }, row.error) : null,
     );
     return h('tr', { class: 'detail', id: `detail-${row.id}` }, cell);
@@ -477,8 +529,10 @@ export class DecisionsView {
     else if (e.key === 'ArrowUp') next = Math.max(0, at - 1);
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = toggles.length - 1;
-    else if (e.key === 'ArrowRight' && current.getAttribute('aria-expanded') === 'false') this.toggleRow(current.closest('tr.row') as HTMLTableRowElement);
-    else if (e.key === 'ArrowLeft' && current.getAttribute('aria-expanded') === 'true') this.toggleRow(current.closest('tr.row') as HTMLTableRowElement);
+    else if (e.key === 'ArrowRight' && current.getAttribute('aria-expanded') === 'false')
+      this.toggleRow(current.closest('tr.row') as HTMLTableRowElement);
+    else if (e.key === 'ArrowLeft' && current.getAttribute('aria-expanded') === 'true')
+      this.toggleRow(current.closest('tr.row') as HTMLTableRowElement);
     else return;
     e.preventDefault();
     if (next >= 0) toggles[next].focus();

@@ -12,14 +12,22 @@ function setAttributes(element: Element, attributes: Attributes): void {
   }
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   setAttributes(element, attributes);
   for (const child of children) if (child) element.append(child);
   return element;
 }
 
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG_NS, tag);
   setAttributes(element, attributes);
   for (const child of children) if (child) element.append(child);
@@ -32,7 +40,12 @@ export function button(content: Child | Child[], attributes: Attributes = {}): H
 }
 
 /** A labelled <select>; `choices` are [value, label] pairs. */
-export function labelledSelect(id: string, label: string, choices: readonly (readonly [string, string])[], selected: string): { wrapper: HTMLElement; select: HTMLSelectElement } {
+export function labelledSelect(
+  id: string,
+  label: string,
+  choices: readonly (readonly [string, string])[],
+  selected: string,
+): { wrapper: HTMLElement; select: HTMLSelectElement } {
   const select = h('select', { id });
   fillSelect(select, choices, selected);
   const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), select);

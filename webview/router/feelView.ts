@@ -42,13 +42,19 @@ export class FeelView {
 
   constructor(private readonly host: ViewHost) {
     this.comparisonList = h('div', { class: 'comparison-list' });
-    this.comparisonEmpty = h('p', { class: 'muted' }, 'No comparisons yet. Run “Switchboard: Compare Models for This Request…”, or set switchboard.ab.sampleRate to compare a share of edit and chat requests automatically.');
+    this.comparisonEmpty = h(
+      'p',
+      { class: 'muted' },
+      'No comparisons yet. Run “Switchboard: Compare Models for This Request…”, or set switchboard.ab.sampleRate to compare a share of edit and chat requests automatically.',
+    );
     this.boards = h('div', { class: 'boards' });
     this.proposalList = h('ul', { class: 'proposals' });
     this.acceptance = h('div', { class: 'acceptance' });
     this.drift = h('div', { class: 'drift' });
     this.autoApply = h('input', { type: 'checkbox', id: 'auto-apply' });
-    this.autoApply.addEventListener('change', () => this.host.post({ type: 'setAutoApply', id: this.host.nextId(), enabled: this.autoApply.checked }));
+    this.autoApply.addEventListener('change', () =>
+      this.host.post({ type: 'setAutoApply', id: this.host.nextId(), enabled: this.autoApply.checked }),
+    );
     this.element = h(
       'section',
       { class: 'feel-view', 'aria-label': 'Feel' },
@@ -56,10 +62,23 @@ export class FeelView {
       this.comparisonEmpty,
       this.comparisonList,
       h('h3', {}, 'Route changes your votes support'),
-      h('div', { class: 'auto-apply' }, this.autoApply, h('label', { for: 'auto-apply' }, 'Apply a route change to the workspace settings automatically when a model is confidently better')),
+      h(
+        'div',
+        { class: 'auto-apply' },
+        this.autoApply,
+        h(
+          'label',
+          { for: 'auto-apply' },
+          'Apply a route change to the workspace settings automatically when a model is confidently better',
+        ),
+      ),
       this.proposalList,
       h('h3', {}, 'Leaderboards'),
-      h('p', { class: 'muted' }, 'Bradley–Terry scores from your own votes, with 95% confidence intervals; completion acceptance beside each model.'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Bradley–Terry scores from your own votes, with 95% confidence intervals; completion acceptance beside each model.',
+      ),
       this.boards,
       h('h3', {}, 'Completion acceptance'),
       this.acceptance,
@@ -110,8 +129,18 @@ export class FeelView {
     clear(
       this.proposalList,
       ...proposals.map((p) => {
-        if (p.kind === 'keep') return h('li', { class: 'proposal keep', 'data-task': p.task }, h('strong', {}, p.task), ' ', h('span', { class: 'muted' }, p.reason));
-        const apply = button('Apply to workspace settings', { 'data-task': p.task, 'aria-label': `Apply the ${p.task} route change to workspace settings` });
+        if (p.kind === 'keep')
+          return h(
+            'li',
+            { class: 'proposal keep', 'data-task': p.task },
+            h('strong', {}, p.task),
+            ' ',
+            h('span', { class: 'muted' }, p.reason),
+          );
+        const apply = button('Apply to workspace settings', {
+          'data-task': p.task,
+          'aria-label': `Apply the ${p.task} route change to workspace settings`,
+        });
         apply.addEventListener('click', () => {
           const id = this.host.nextId();
           apply.disabled = true;
@@ -124,7 +153,13 @@ export class FeelView {
           { class: 'proposal propose', 'data-task': p.task },
           h('div', {}, h('strong', {}, p.task), ': put ', h('code', {}, p.promoted), ' first (now ', h('code', {}, p.replaced), ')'),
           h('div', { class: 'muted' }, p.reason),
-          h('div', { class: 'route-change' }, h('span', { class: 'muted' }, p.currentRoute.join(' → ')), ' ⇒ ', h('span', {}, p.proposedRoute.join(' → '))),
+          h(
+            'div',
+            { class: 'route-change' },
+            h('span', { class: 'muted' }, p.currentRoute.join(' → ')),
+            ' ⇒ ',
+            h('span', {}, p.proposedRoute.join(' → ')),
+          ),
           apply,
         );
       }),
@@ -153,7 +188,11 @@ export class FeelView {
         'ul',
         { class: 'drift-list' },
         ...newest.map((e) => {
-          const compare = button('Compare against previous', { class: 'secondary', 'data-model': e.model, 'aria-label': `Compare ${e.model} against its previous version` });
+          const compare = button('Compare against previous', {
+            class: 'secondary',
+            'data-model': e.model,
+            'aria-label': `Compare ${e.model} against its previous version`,
+          });
           compare.addEventListener('click', () => this.host.post({ type: 'compareDrift', id: this.host.nextId(), modelId: e.model }));
           let result = this.driftResults.get(e.model);
           if (!result) {
@@ -164,7 +203,11 @@ export class FeelView {
             'li',
             { class: 'drift-event', 'data-model': e.model },
             h('div', {}, h('strong', {}, e.model), ' changed ', h('code', {}, e.previousVersion), ' → ', h('code', {}, e.newVersion)),
-            h('div', { class: 'muted', title: formatFullTime(e.firstSeen) }, `first seen ${formatWhen(e.firstSeen)}; the previous version was last seen ${formatWhen(e.previousLastSeen)}`),
+            h(
+              'div',
+              { class: 'muted', title: formatFullTime(e.firstSeen) },
+              `first seen ${formatWhen(e.firstSeen)}; the previous version was last seen ${formatWhen(e.previousLastSeen)}`,
+            ),
             compare,
             result,
           );
@@ -179,7 +222,11 @@ export class FeelView {
     const rows: [string, (s: VersionStats) => string][] = [
       ['Requests', (s) => formatCount(s.requests)],
       ['Errors', (s) => (s.requests ? `${formatPercent(s.errors / s.requests)} (${formatCount(s.errors)})` : '—')],
-      ['Completions accepted', (s) => (s.completionsShown ? `${formatPercent(s.completionsAccepted / s.completionsShown)} of ${formatCount(s.completionsShown)}` : '—')],
+      [
+        'Completions accepted',
+        (s) =>
+          s.completionsShown ? `${formatPercent(s.completionsAccepted / s.completionsShown)} of ${formatCount(s.completionsShown)}` : '—',
+      ],
       ['Median first token', (s) => formatMs(s.medianTtftMs)],
       ['Median total', (s) => formatMs(s.medianTotalMs)],
       ['Mean cost', (s) => formatUsd(s.meanCostUsd)],
@@ -190,8 +237,30 @@ export class FeelView {
       h(
         'table',
         { class: 'plain', 'aria-label': `${cmp.model} before and after the version change` },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, `Before (${cmp.before.version})`), h('th', { scope: 'col' }, `After (${cmp.after.version})`))),
-        h('tbody', {}, ...rows.map(([label, f]) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, f(cmp.before)), h('td', { class: 'num' }, f(cmp.after))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, ''),
+            h('th', { scope: 'col' }, `Before (${cmp.before.version})`),
+            h('th', { scope: 'col' }, `After (${cmp.after.version})`),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...rows.map(([label, f]) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, label),
+              h('td', { class: 'num' }, f(cmp.before)),
+              h('td', { class: 'num' }, f(cmp.after)),
+            ),
+          ),
+        ),
       ),
     );
     target.querySelector('table')?.setAttribute('tabindex', '-1');
@@ -225,7 +294,10 @@ export class FeelView {
 
   private renderBoards(): void {
     if (this.leaderboards.length === 0) {
-      clear(this.boards, h('p', { class: 'muted' }, 'No votes yet: each blind comparison you vote on adds to the leaderboard for its task.'));
+      clear(
+        this.boards,
+        h('p', { class: 'muted' }, 'No votes yet: each blind comparison you vote on adds to the leaderboard for its task.'),
+      );
       return;
     }
     const acceptanceByModel = new Map(this.acceptanceStats.byModel.map((r) => [r.model, r]));
@@ -248,22 +320,44 @@ export class FeelView {
         h('td', { class: 'num' }, String(i + 1)),
         h('th', { scope: 'row' }, r.model),
         h('td', { class: 'num' }, String(Math.round(r.score))),
-        h('td', { class: 'ci' }, h('span', { class: 'ci-text' }, `${Math.round(r.ciLow)}–${Math.round(r.ciHigh)}`), h('span', { class: 'ci-plot', 'aria-hidden': 'true' }, whisker, point)),
-        h('td', { class: 'num', title: `${r.wins} wins, ${r.losses} losses, ${r.ties} ties` }, `${r.games} (${r.wins}–${r.losses}–${r.ties})`),
+        h(
+          'td',
+          { class: 'ci' },
+          h('span', { class: 'ci-text' }, `${Math.round(r.ciLow)}–${Math.round(r.ciHigh)}`),
+          h('span', { class: 'ci-plot', 'aria-hidden': 'true' }, whisker, point),
+        ),
+        h(
+          'td',
+          { class: 'num', title: `${r.wins} wins, ${r.losses} losses, ${r.ties} ties` },
+          `${r.games} (${r.wins}–${r.losses}–${r.ties})`,
+        ),
         h('td', { class: 'num' }, rateText(acceptanceByModel.get(r.model))),
       );
     });
     return h(
       'div',
       { class: 'board', 'data-task': board.task },
-      h('h4', {}, board.task, h('span', { class: 'muted' }, ` · ${formatCount(board.votesUsed)} votes${board.votesExcluded ? `, ${formatCount(board.votesExcluded)} excluded` : ''}`)),
+      h(
+        'h4',
+        {},
+        board.task,
+        h(
+          'span',
+          { class: 'muted' },
+          ` · ${formatCount(board.votesUsed)} votes${board.votesExcluded ? `, ${formatCount(board.votesExcluded)} excluded` : ''}`,
+        ),
+      ),
       h(
         'table',
         { class: 'plain leaderboard', 'aria-label': `${board.task} leaderboard` },
         h(
           'thead',
           {},
-          h('tr', {}, ...['#', 'Model', 'Score', '95% CI', 'Votes (W–L–T)', 'Completion acceptance'].map((c) => h('th', { scope: 'col' }, c))),
+          h(
+            'tr',
+            {},
+            ...['#', 'Model', 'Score', '95% CI', 'Votes (W–L–T)', 'Completion acceptance'].map((c) => h('th', { scope: 'col' }, c)),
+          ),
         ),
         h('tbody', {}, ...rows),
       ),
@@ -280,15 +374,39 @@ export class FeelView {
       h(
         'table',
         { class: 'plain', 'aria-label': label },
-        h('thead', {}, h('tr', {}, ...[key === 'model' ? 'Model' : 'Language', 'Shown', 'Accepted', 'Rate', '95% CI'].map((c) => h('th', { scope: 'col' }, c)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...[key === 'model' ? 'Model' : 'Language', 'Shown', 'Accepted', 'Rate', '95% CI'].map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
         h(
           'tbody',
           {},
           ...rows.map((r) =>
-            h('tr', {}, h('th', { scope: 'row' }, r[key] ?? '—'), h('td', { class: 'num' }, formatCount(r.shown)), h('td', { class: 'num' }, formatCount(r.accepted)), h('td', { class: 'num' }, formatPercent(r.rate)), h('td', { class: 'num muted' }, ciText(r))),
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, r[key] ?? '—'),
+              h('td', { class: 'num' }, formatCount(r.shown)),
+              h('td', { class: 'num' }, formatCount(r.accepted)),
+              h('td', { class: 'num' }, formatPercent(r.rate)),
+              h('td', { class: 'num muted' }, ciText(r)),
+            ),
           ),
         ),
       );
-    clear(this.acceptance, h('div', { class: 'two-col' }, table('Acceptance by model', 'model', stats.byModel), table('Acceptance by language', 'language', stats.byLanguage)));
+    clear(
+      this.acceptance,
+      h(
+        'div',
+        { class: 'two-col' },
+        table('Acceptance by model', 'model', stats.byModel),
+        table('Acceptance by language', 'language', stats.byLanguage),
+      ),
+    );
   }
 }

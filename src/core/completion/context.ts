@@ -83,12 +83,7 @@ export function windowSuffix(suffix: string, maxTokens: number): string {
 }
 
 /** Builds the model's view of the cursor. The snippet search stops at `deadline` (Clock.monotonic ms). */
-export function gatherContext(
-  input: ContextInput,
-  deadline: number,
-  clock: Clock,
-  retriever?: SnippetRetriever,
-): CompletionContext {
+export function gatherContext(input: ContextInput, deadline: number, clock: Clock, retriever?: SnippetRetriever): CompletionContext {
   const budget = input.budget ?? DEFAULT_CONTEXT_BUDGET;
   const suffix = windowSuffix(input.suffix, budget.maxTokens * budget.suffixShare);
   const suffixTokens = estimateTokens(suffix);
@@ -238,7 +233,9 @@ export class SnippetRetriever {
     let budget = maxTokens;
     for (const c of candidates) {
       if (snippets.length >= maxSnippets) break;
-      const overlaps = taken.some((t) => t.path === c.path && t.window.startLine < c.window.endLine && c.window.startLine < t.window.endLine);
+      const overlaps = taken.some(
+        (t) => t.path === c.path && t.window.startLine < c.window.endLine && c.window.startLine < t.window.endLine,
+      );
       if (overlaps) continue;
       const { lineStarts, text } = c.index;
       const end = c.window.endLine < lineStarts.length ? lineStarts[c.window.endLine] : text.length;

@@ -78,7 +78,8 @@ export function detectFamily(model: string, template: string | undefined): { fam
   const fromTemplate = template ? familyFromTemplate(template) : null;
   const fromName = familyFromName(model);
   if (fromTemplate) {
-    const nameRefines = fromName !== null && fromName !== fromTemplate && SHARED_SPELLING.some((group) => group.has(fromName) && group.has(fromTemplate));
+    const nameRefines =
+      fromName !== null && fromName !== fromTemplate && SHARED_SPELLING.some((group) => group.has(fromName) && group.has(fromTemplate));
     return nameRefines ? { family: fromName, source: 'name' } : { family: fromTemplate, source: 'template' };
   }
   if (fromName) return { family: fromName, source: 'name' };

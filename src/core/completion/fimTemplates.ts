@@ -46,7 +46,15 @@ const QWEN_TOKENS = [
   '<|im_end|>',
 ] as const;
 
-const STARCODER2_STOP = ['<|endoftext|>', '<fim_prefix>', '<fim_suffix>', '<fim_middle>', '<fim_pad>', '<file_sep>', '<repo_name>'] as const;
+const STARCODER2_STOP = [
+  '<|endoftext|>',
+  '<fim_prefix>',
+  '<fim_suffix>',
+  '<fim_middle>',
+  '<fim_pad>',
+  '<file_sep>',
+  '<repo_name>',
+] as const;
 const STARCODER2_EXTRA = [
   '<filename>',
   '<gh_stars>',
@@ -244,7 +252,8 @@ const deepseek: FimTemplate = {
     if (hasSnippets(parts)) {
       const syntax = commentSyntaxFor(parts.languageId);
       const mark = (path: string) => (syntax.line ? `${syntax.line} ${path}\n` : commentOut(path, syntax));
-      header = parts.snippets.map((s) => mark(s.path) + withTrailingNewline(s.text)).join('') + (parts.filePath ? mark(parts.filePath) : '');
+      header =
+        parts.snippets.map((s) => mark(s.path) + withTrailingNewline(s.text)).join('') + (parts.filePath ? mark(parts.filePath) : '');
     }
     return `<｜fim▁begin｜>${header}${parts.prefix}<｜fim▁hole｜>${parts.suffix}<｜fim▁end｜>`;
   },

@@ -566,7 +566,9 @@ export class CompletionPipeline {
     if (request.orphanTimer !== undefined) this.timers.clearTimeout(request.orphanTimer);
     if (request.error !== undefined) {
       this.tally.requestsFailed++;
-      this.logger.warn(`completion request ${request.id} failed: ${request.error instanceof Error ? request.error.message : String(request.error)}`);
+      this.logger.warn(
+        `completion request ${request.id} failed: ${request.error instanceof Error ? request.error.message : String(request.error)}`,
+      );
     } else if (request.stoppedEarly || request.modelFinished) {
       const { text, ended } = request.answer();
       const settled = postprocessCompletion(text, request.facts, ended);

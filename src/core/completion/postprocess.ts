@@ -51,15 +51,26 @@ const OPENERS = '([{';
 const CLOSERS = ')]}';
 const PAIR: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 
-const HASH_COMMENT_LANGUAGES = new Set(['python', 'ruby', 'shellscript', 'perl', 'r', 'yaml', 'toml', 'dockerfile', 'makefile', 'powershell', 'coffeescript', 'julia', 'elixir', 'nim']);
+const HASH_COMMENT_LANGUAGES = new Set([
+  'python',
+  'ruby',
+  'shellscript',
+  'perl',
+  'r',
+  'yaml',
+  'toml',
+  'dockerfile',
+  'makefile',
+  'powershell',
+  'coffeescript',
+  'julia',
+  'elixir',
+  'nim',
+]);
 
 // ---- a small lexer: brackets outside strings and comments ----
 
-export type LexState =
-  | { kind: 'code' }
-  | { kind: 'lineComment' }
-  | { kind: 'blockComment' }
-  | { kind: 'string'; quote: string };
+export type LexState = { kind: 'code' } | { kind: 'lineComment' } | { kind: 'blockComment' } | { kind: 'string'; quote: string };
 
 const CODE: LexState = { kind: 'code' };
 
@@ -152,7 +163,7 @@ export function describeCursor(prefix: string, suffix: string, options: CursorOp
   const lineSuffix = lineEnd === -1 ? suffix : suffix.slice(0, lineEnd);
 
   let previousLine: string | null = null;
-  for (let end = lineStart - 1; end > 0; ) {
+  for (let end = lineStart - 1; end > 0;) {
     const start = prefix.lastIndexOf('\n', end - 1) + 1;
     const line = prefix.slice(start, end);
     if (line.trim() !== '') {

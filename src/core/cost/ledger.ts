@@ -142,7 +142,10 @@ interface Sidecar {
 }
 
 /** Opens the ledger in `ports.storageDir/ledger`. */
-export function openLedger(ports: Pick<Ports, 'storageDir' | 'logger'> & Partial<Pick<Ports, 'clock'>>, options: Omit<LedgerOptions, 'dir' | 'logger' | 'clock'> = {}): Promise<Ledger> {
+export function openLedger(
+  ports: Pick<Ports, 'storageDir' | 'logger'> & Partial<Pick<Ports, 'clock'>>,
+  options: Omit<LedgerOptions, 'dir' | 'logger' | 'clock'> = {},
+): Promise<Ledger> {
   return Ledger.open({ ...options, dir: path.join(ports.storageDir, 'ledger'), logger: ports.logger, clock: ports.clock });
 }
 
@@ -184,7 +187,9 @@ export class Ledger {
     try {
       await fs.mkdir(ledger.dir, { recursive: true });
     } catch (e) {
-      throw new LedgerError(`Cannot create the ledger folder ${ledger.dir}: ${errorText(e)} — check that the folder is writable.`, { cause: e });
+      throw new LedgerError(`Cannot create the ledger folder ${ledger.dir}: ${errorText(e)} — check that the folder is writable.`, {
+        cause: e,
+      });
     }
     ledger.schedulePrune(options.pruneAfterOpenMs ?? 30_000);
     return ledger;
@@ -196,7 +201,11 @@ export class Ledger {
   }
 
   /** Records a later outcome for a decision (e.g. a completion accepted) as its own line. */
-  updateOutcome(of: Pick<DecisionRecord, 'id' | 'day' | 'task' | 'workspace' | 'answeredBy'>, outcome: Outcome, time: number): Promise<void> {
+  updateOutcome(
+    of: Pick<DecisionRecord, 'id' | 'day' | 'task' | 'workspace' | 'answeredBy'>,
+    outcome: Outcome,
+    time: number,
+  ): Promise<void> {
     return this.enqueue(buildOutcomeUpdate(of, outcome, time));
   }
 
@@ -339,7 +348,8 @@ export class Ledger {
       await created.close();
     } catch (e) {
       // Another process rotated first: join its file.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new LedgerError(`Cannot start a new ledger file in ${this.dir}: ${errorText(e)}`, { cause: e });
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new LedgerError(`Cannot start a new ledger file in ${this.dir}: ${errorText(e)}`, { cause: e });
     }
     await this.active?.fh.close();
     this.active = null;
@@ -354,7 +364,9 @@ export class Ledger {
     try {
       fh = await fs.open(this.filePath(seq), 'a+');
     } catch (e) {
-      throw new LedgerError(`Cannot open the ledger ${this.filePath(seq)}: ${errorText(e)} — check that the folder is writable.`, { cause: e });
+      throw new LedgerError(`Cannot open the ledger ${this.filePath(seq)}: ${errorText(e)} — check that the folder is writable.`, {
+        cause: e,
+      });
     }
     // A crash may have left a torn last line: end it so the next record starts on its own line.
     const { size } = await fh.stat();
@@ -415,7 +427,8 @@ export class Ledger {
       const st = stats[i];
       const state = this.files.get(names[i]);
       if (st === null || state === undefined) continue;
-      if (st.size > state.offset) state.offset = await this.readFile(names[i], { start: state.offset, end: st.size }, (r) => foldRecord(state.days, r));
+      if (st.size > state.offset)
+        state.offset = await this.readFile(names[i], { start: state.offset, end: st.size }, (r) => foldRecord(state.days, r));
       if (state.offset - state.indexedBytes >= this.indexEveryBytes) await this.writeSidecar(state);
     }
   }
@@ -446,7 +459,11 @@ export class Ledger {
    * left for next time. `skipPartialFirstLine` drops bytes up to the first newline (a window that
    * starts mid-line).
    */
-  private async readFile(name: string, range: { start: number; end?: number; skipPartialFirstLine?: boolean }, onRecord: (r: LedgerRecord) => void): Promise<number> {
+  private async readFile(
+    name: string,
+    range: { start: number; end?: number; skipPartialFirstLine?: boolean },
+    onRecord: (r: LedgerRecord) => void,
+  ): Promise<number> {
     let fh: FileHandle;
     try {
       fh = await fs.open(path.join(this.dir, name), 'r');
@@ -579,7 +596,13 @@ export class Ledger {
             () => 0,
           );
           seen.set(name, { mtimeMs: st.mtimeMs, ino: st.ino });
-          return { name, bytes: st.size + sidecarBytes, newestDay: newestDayOf(this.files.get(name)), lastWriteMs: st.mtimeMs, inUse: name === newest || name === mine };
+          return {
+            name,
+            bytes: st.size + sidecarBytes,
+            newestDay: newestDayOf(this.files.get(name)),
+            lastWriteMs: st.mtimeMs,
+            inUse: name === newest || name === mine,
+          };
         }),
       )
     ).filter((f): f is RetentionFile => f !== null);
@@ -705,11 +728,29 @@ function tryParse(line: string): LedgerRecord | undefined {
 }
 
 function emptyDay(): DayAggregate {
-  return { costUsd: 0, requests: 0, unpriced: 0, tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, byTier: {}, byModel: {}, byWorkspace: {}, byTask: {} };
+  return {
+    costUsd: 0,
+    requests: 0,
+    unpriced: 0,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    byTier: {},
+    byModel: {},
+    byWorkspace: {},
+    byTask: {},
+  };
 }
 
 function emptyTotals(): Omit<LedgerTotals, 'days'> {
-  return { costUsd: 0, requests: 0, unpriced: 0, tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, byTier: {}, byModel: {}, byWorkspace: {}, byTask: {} };
+  return {
+    costUsd: 0,
+    requests: 0,
+    unpriced: 0,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    byTier: {},
+    byModel: {},
+    byWorkspace: {},
+    byTask: {},
+  };
 }
 
 function bump(map: Record<string, Bucket>, key: string, cost: number, requests: number): void {

@@ -42,7 +42,10 @@ const DATE_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8})$/;
  * suffix (`-2025-04-14`, `-20251001`) or router prefix (`openai/`) removed. Only for the vendors'
  * own protocols and OpenAI-compatible resellers; a model served by Ollama is never matched.
  */
-export function priceTableEntry(model: Pick<ModelRef, 'provider' | 'model'>, table: PriceTable = BUNDLED_PRICES): PriceTableEntry | undefined {
+export function priceTableEntry(
+  model: Pick<ModelRef, 'provider' | 'model'>,
+  table: PriceTable = BUNDLED_PRICES,
+): PriceTableEntry | undefined {
   if (model.provider === 'ollama') return undefined;
   let name = model.model.trim().toLowerCase();
   const slash = name.lastIndexOf('/');

@@ -93,7 +93,9 @@ export function assembleContext(candidates: readonly ContextCandidate[], budgetT
         const used = overhead + estimateTokens(cut.text);
         pieces.push({ label: c.label, text: cut.text, keep: c.keep, totalLines, omittedLines: totalLines - cut.keptLines, tokens: used });
         remaining -= used;
-        notes.push(`${c.label}: showing the ${c.keep === 'start' ? 'first' : 'last'} ${cut.keptLines} of ${totalLines} lines to stay within the prompt budget.`);
+        notes.push(
+          `${c.label}: showing the ${c.keep === 'start' ? 'first' : 'last'} ${cut.keptLines} of ${totalLines} lines to stay within the prompt budget.`,
+        );
         continue;
       }
     }
@@ -121,7 +123,9 @@ export class PromptTooLargeError extends Error {
   readonly neededTokens: number;
   readonly budgetTokens: number;
   constructor(what: string, neededTokens: number, budgetTokens: number) {
-    super(`${what} is about ${neededTokens} tokens, over the prompt budget of ${budgetTokens}. Select less, or pick a model with a larger context window.`);
+    super(
+      `${what} is about ${neededTokens} tokens, over the prompt budget of ${budgetTokens}. Select less, or pick a model with a larger context window.`,
+    );
     this.name = 'PromptTooLargeError';
     this.neededTokens = neededTokens;
     this.budgetTokens = budgetTokens;
@@ -159,7 +163,8 @@ export function buildEditSelectionPrompt(input: EditSelectionInput): BuiltPrompt
   const selectionPart = `Selected code:\n${fenced(input.selection, lang)}\n\n`;
   const footer = 'Reply with only the code that replaces the selected code.';
   const fixedTokens = estimateTokens(EDIT_SELECTION_SYSTEM_PROMPT) + estimateTokens(header + selectionPart + footer);
-  if (fixedTokens > input.maxPromptTokens) throw new PromptTooLargeError('The selection with its instruction', fixedTokens, input.maxPromptTokens);
+  if (fixedTokens > input.maxPromptTokens)
+    throw new PromptTooLargeError('The selection with its instruction', fixedTokens, input.maxPromptTokens);
 
   const sectionOverhead = estimateTokens('Code before the selection (the first 9999 lines are not shown):\n``````\n\n') + 4;
   let room = input.maxPromptTokens - fixedTokens;
@@ -171,7 +176,10 @@ export function buildEditSelectionPrompt(input: EditSelectionInput): BuiltPrompt
   let beforePart = '';
   let afterPart = '';
   if (input.before !== '') {
-    const got = assembleContext([{ label: 'code before the selection', text: input.before, keep: 'end', overheadTokens: sectionOverhead }], beforeBudget);
+    const got = assembleContext(
+      [{ label: 'code before the selection', text: input.before, keep: 'end', overheadTokens: sectionOverhead }],
+      beforeBudget,
+    );
     notes.push(...got.notes);
     room -= got.usedTokens;
     const piece = got.pieces[0];
@@ -181,7 +189,10 @@ export function buildEditSelectionPrompt(input: EditSelectionInput): BuiltPrompt
     }
   }
   if (input.after !== '') {
-    const got = assembleContext([{ label: 'code after the selection', text: input.after, keep: 'start', overheadTokens: sectionOverhead }], room);
+    const got = assembleContext(
+      [{ label: 'code after the selection', text: input.after, keep: 'start', overheadTokens: sectionOverhead }],
+      room,
+    );
     notes.push(...got.notes);
     const piece = got.pieces[0];
     if (piece) {
@@ -245,7 +256,8 @@ export function extractReplacementCode(answer: string, selection?: string): stri
     const lines = trimmed.split(/\r?\n/);
     const opener = /^(`{3,}|~{3,})/.exec(lines[0]);
     const closer = lines.length > 1 ? /^(`{3,}|~{3,})\s*$/.exec(lines[lines.length - 1]) : null;
-    code = opener && closer && closer[1][0] === opener[1][0] && closer[1].length >= opener[1].length ? lines.slice(1, -1).join('\n') : trimmed;
+    code =
+      opener && closer && closer[1][0] === opener[1][0] && closer[1].length >= opener[1].length ? lines.slice(1, -1).join('\n') : trimmed;
   } else {
     code = blocks.reduce((best, b) => (b.body.length > best.body.length ? b : best)).body;
   }
@@ -317,11 +329,14 @@ ${SEARCH_REPLACE_INSTRUCTIONS}`;
  */
 export function buildRefactorPrompt(input: RefactorInput): RefactorPrompt {
   const sel = input.selection;
-  const selectionPart = sel ? `Selected code in ${sel.path} (lines ${sel.startLine}–${sel.endLine}):\n${fenced(sel.text, sel.languageId)}\n\n` : '';
+  const selectionPart = sel
+    ? `Selected code in ${sel.path} (lines ${sel.startLine}–${sel.endLine}):\n${fenced(sel.text, sel.languageId)}\n\n`
+    : '';
   const header = `Instruction: ${input.instruction}\n\n${selectionPart}`;
   const footer = 'Make the change with search/replace blocks as described. Quote SEARCH lines exactly as the files above show them.';
   const fixedTokens = estimateTokens(REFACTOR_SYSTEM_PROMPT) + estimateTokens(header + footer);
-  if (fixedTokens > input.maxPromptTokens) throw new PromptTooLargeError('The instruction with the selected code', fixedTokens, input.maxPromptTokens);
+  if (fixedTokens > input.maxPromptTokens)
+    throw new PromptTooLargeError('The instruction with the selected code', fixedTokens, input.maxPromptTokens);
   // Room for the section headings and the list of left-out files, whatever ends up in it.
   const allPaths = [...input.pickedFiles, ...input.referencedFiles].map((f) => f.path).join(', ');
   const reserve = estimateTokens(`${FILES_TO_CHANGE}${FILES_FOR_REFERENCE}${omittedNoteFor(allPaths)}`);
@@ -329,7 +344,10 @@ export function buildRefactorPrompt(input: RefactorInput): RefactorPrompt {
   // Order by priority and drop repeats: the selection's file, then picked, then referenced.
   const seen = new Set<string>();
   const ordered: { file: PromptFile; referenced: boolean }[] = [];
-  const all = [...input.pickedFiles.map((file) => ({ file, referenced: false })), ...input.referencedFiles.map((file) => ({ file, referenced: true }))];
+  const all = [
+    ...input.pickedFiles.map((file) => ({ file, referenced: false })),
+    ...input.referencedFiles.map((file) => ({ file, referenced: true })),
+  ];
   const selectionFile = sel ? all.find((f) => f.file.path === sel.path) : undefined;
   for (const entry of selectionFile ? [{ ...selectionFile, referenced: false }, ...all] : all) {
     if (seen.has(entry.file.path)) continue;
@@ -341,18 +359,29 @@ export function buildRefactorPrompt(input: RefactorInput): RefactorPrompt {
       label: file.path,
       text: file.text,
       keep: 'start' as const,
-      overheadTokens: estimateTokens(`${file.path}\n\`\`\`\`${file.languageId ?? ''}\n\`\`\`\`\n(only the first 99999 of 99999 lines are shown; do not edit the rest)\n\n`),
+      overheadTokens: estimateTokens(
+        `${file.path}\n\`\`\`\`${file.languageId ?? ''}\n\`\`\`\`\n(only the first 99999 of 99999 lines are shown; do not edit the rest)\n\n`,
+      ),
     })),
     input.maxPromptTokens - fixedTokens - reserve,
   );
   const byPath = new Map(assembled.pieces.map((p) => [p.label, p]));
   const render = (file: PromptFile): string => {
     const piece = byPath.get(file.path)!;
-    const note = piece.omittedLines > 0 ? `\n(only the first ${piece.totalLines - piece.omittedLines} of ${piece.totalLines} lines are shown; do not edit the rest)` : '';
+    const note =
+      piece.omittedLines > 0
+        ? `\n(only the first ${piece.totalLines - piece.omittedLines} of ${piece.totalLines} lines are shown; do not edit the rest)`
+        : '';
     return `${file.path}\n${fenced(piece.text, file.languageId)}${note}\n\n`;
   };
-  const editable = ordered.filter((o) => !o.referenced && byPath.has(o.file.path)).map((o) => render(o.file)).join('');
-  const reference = ordered.filter((o) => o.referenced && byPath.has(o.file.path)).map((o) => render(o.file)).join('');
+  const editable = ordered
+    .filter((o) => !o.referenced && byPath.has(o.file.path))
+    .map((o) => render(o.file))
+    .join('');
+  const reference = ordered
+    .filter((o) => o.referenced && byPath.has(o.file.path))
+    .map((o) => render(o.file))
+    .join('');
   const omittedNote = assembled.omitted.length > 0 ? omittedNoteFor(assembled.omitted.join(', ')) : '';
   const user =
     header +

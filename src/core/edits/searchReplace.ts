@@ -29,7 +29,8 @@ export interface SearchReplaceBlock {
   answerLine: number;
 }
 
-export type EditErrorKind = 'noBlocks' | 'malformed' | 'partial' | 'badPath' | 'noMatch' | 'ambiguous' | 'overlap' | 'fileExists' | 'missingFile';
+export type EditErrorKind =
+  'noBlocks' | 'malformed' | 'partial' | 'badPath' | 'noMatch' | 'ambiguous' | 'overlap' | 'fileExists' | 'missingFile';
 
 export interface EditError {
   kind: EditErrorKind;
@@ -80,7 +81,10 @@ const FENCE = /^\s*(`{3,}|~{3,})/;
 
 /** First lines of a SEARCH, for error messages that let the user find the block. */
 function describeSearch(search: readonly string[]): string {
-  const shown = search.filter((l) => l.trim() !== '').slice(0, 2).map((l) => (l.trim().length > 60 ? `${l.trim().slice(0, 57)}...` : l.trim()));
+  const shown = search
+    .filter((l) => l.trim() !== '')
+    .slice(0, 2)
+    .map((l) => (l.trim().length > 60 ? `${l.trim().slice(0, 57)}...` : l.trim()));
   return shown.map((l) => `"${l}"`).join(' / ');
 }
 
@@ -89,11 +93,17 @@ export function normalizeEditPath(raw: string): { path: string } | { problem: st
   let path = raw.trim().replace(/\\/g, '/');
   while (path.startsWith('./')) path = path.slice(2);
   if (path === '') return { problem: 'the file path is empty' };
-  if (path.startsWith('/') || path.startsWith('~') || /^[a-zA-Z]:\//.test(path)) return { problem: `"${raw}" is an absolute path; edits must name files inside the workspace` };
+  if (path.startsWith('/') || path.startsWith('~') || /^[a-zA-Z]:\//.test(path))
+    return { problem: `"${raw}" is an absolute path; edits must name files inside the workspace` };
   if (path.split('/').some((segment) => segment === '..')) return { problem: `"${raw}" points outside the workspace` };
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f<>"|?*]/.test(path)) return { problem: `"${raw}" is not a valid file path` };
-  return { path: path.split('/').filter((segment) => segment !== '.' && segment !== '').join('/') };
+  return {
+    path: path
+      .split('/')
+      .filter((segment) => segment !== '.' && segment !== '')
+      .join('/'),
+  };
 }
 
 /** The path a line names, if the line is nothing but a path (possibly dressed in markdown). */
@@ -120,7 +130,11 @@ export function parseSearchReplace(answer: string): ParseResult {
   while (i < lines.length) {
     const line = lines[i];
     if (REPLACE_MARKER.test(line)) {
-      return fail({ kind: 'malformed', answerLine: i + 1, message: `Line ${i + 1} of the answer has ">>>>>>> REPLACE" without a SEARCH before it; nothing was applied.` });
+      return fail({
+        kind: 'malformed',
+        answerLine: i + 1,
+        message: `Line ${i + 1} of the answer has ">>>>>>> REPLACE" without a SEARCH before it; nothing was applied.`,
+      });
     }
     if (!SEARCH_MARKER.test(line)) {
       i++;
@@ -139,11 +153,19 @@ export function parseSearchReplace(answer: string): ParseResult {
     }
     if (rawPath === undefined && !sawText && blocks.length > 0) rawPath = blocks[blocks.length - 1].path;
     if (rawPath === undefined) {
-      return fail({ kind: 'malformed', answerLine, message: `The edit block at line ${answerLine} of the answer has no file path on the line before "<<<<<<< SEARCH"; nothing was applied.` });
+      return fail({
+        kind: 'malformed',
+        answerLine,
+        message: `The edit block at line ${answerLine} of the answer has no file path on the line before "<<<<<<< SEARCH"; nothing was applied.`,
+      });
     }
     const normalized = normalizeEditPath(rawPath);
     if ('problem' in normalized) {
-      return fail({ kind: 'badPath', answerLine, message: `The edit block at line ${answerLine} of the answer cannot be applied: ${normalized.problem}. Nothing was applied.` });
+      return fail({
+        kind: 'badPath',
+        answerLine,
+        message: `The edit block at line ${answerLine} of the answer cannot be applied: ${normalized.problem}. Nothing was applied.`,
+      });
     }
     const path = normalized.path;
     const search: string[] = [];
@@ -151,12 +173,22 @@ export function parseSearchReplace(answer: string): ParseResult {
     i++;
     for (;;) {
       if (i >= lines.length) {
-        return fail({ kind: 'partial', path, answerLine, message: `The answer ended inside the SEARCH part of the edit for ${path} (line ${answerLine}); it was probably cut off. Nothing was applied.` });
+        return fail({
+          kind: 'partial',
+          path,
+          answerLine,
+          message: `The answer ended inside the SEARCH part of the edit for ${path} (line ${answerLine}); it was probably cut off. Nothing was applied.`,
+        });
       }
       const l = lines[i];
       if (DIVIDER.test(l)) break;
       if (SEARCH_MARKER.test(l) || REPLACE_MARKER.test(l)) {
-        return fail({ kind: 'malformed', path, answerLine, message: `The edit for ${path} at line ${answerLine} of the answer has no "=======" between SEARCH and REPLACE; nothing was applied.` });
+        return fail({
+          kind: 'malformed',
+          path,
+          answerLine,
+          message: `The edit for ${path} at line ${answerLine} of the answer has no "=======" between SEARCH and REPLACE; nothing was applied.`,
+        });
       }
       search.push(l);
       i++;
@@ -164,12 +196,22 @@ export function parseSearchReplace(answer: string): ParseResult {
     i++;
     for (;;) {
       if (i >= lines.length) {
-        return fail({ kind: 'partial', path, answerLine, message: `The answer ended before ">>>>>>> REPLACE" in the edit for ${path} (line ${answerLine}); it was probably cut off. Nothing was applied.` });
+        return fail({
+          kind: 'partial',
+          path,
+          answerLine,
+          message: `The answer ended before ">>>>>>> REPLACE" in the edit for ${path} (line ${answerLine}); it was probably cut off. Nothing was applied.`,
+        });
       }
       const l = lines[i];
       if (REPLACE_MARKER.test(l)) break;
       if (SEARCH_MARKER.test(l)) {
-        return fail({ kind: 'malformed', path, answerLine, message: `The edit for ${path} at line ${answerLine} of the answer is missing ">>>>>>> REPLACE" before the next block; nothing was applied.` });
+        return fail({
+          kind: 'malformed',
+          path,
+          answerLine,
+          message: `The edit for ${path} at line ${answerLine} of the answer is missing ">>>>>>> REPLACE" before the next block; nothing was applied.`,
+        });
       }
       replace.push(l);
       i++;
@@ -181,10 +223,17 @@ export function parseSearchReplace(answer: string): ParseResult {
   }
   const last = [...lines].reverse().find((l) => l.trim() !== '');
   if (last !== undefined && /^\s*<{3,}/.test(last) && !SEARCH_MARKER.test(last)) {
-    return fail({ kind: 'partial', answerLine: lines.lastIndexOf(last) + 1, message: 'The answer ends with an unfinished "<<<<<<< SEARCH" marker; it was probably cut off. Nothing was applied.' });
+    return fail({
+      kind: 'partial',
+      answerLine: lines.lastIndexOf(last) + 1,
+      message: 'The answer ends with an unfinished "<<<<<<< SEARCH" marker; it was probably cut off. Nothing was applied.',
+    });
   }
   if (blocks.length === 0) {
-    return fail({ kind: 'noBlocks', message: 'The answer contains no search/replace edit blocks, so there is nothing to apply. Ask again, or rephrase the request.' });
+    return fail({
+      kind: 'noBlocks',
+      message: 'The answer contains no search/replace edit blocks, so there is nothing to apply. Ask again, or rephrase the request.',
+    });
   }
   return { ok: true, blocks };
 }
@@ -260,7 +309,8 @@ function findMatches(file: FileLines, search: readonly string[]): Match[] {
     { kind: 'exact', test: (s) => (search.every((l, k) => file.contents[s + k] === l) ? { line: s, kind: 'exact' } : undefined) },
     {
       kind: 'trailingWhitespace',
-      test: (s) => (search.every((l, k) => file.contents[s + k].trimEnd() === l.trimEnd()) ? { line: s, kind: 'trailingWhitespace' } : undefined),
+      test: (s) =>
+        search.every((l, k) => file.contents[s + k].trimEnd() === l.trimEnd()) ? { line: s, kind: 'trailingWhitespace' } : undefined,
     },
     {
       kind: 'indentation',
@@ -334,7 +384,17 @@ export function applySearchReplace(blocks: readonly SearchReplaceBlock[], files:
         isNew: true,
         originalText: text,
         newText,
-        edits: [{ start: { line: 0, character: 0 }, end: positionAt(text, text.length), startOffset: 0, endOffset: text.length, newText, match: 'create', answerLine: creates[0].answerLine }],
+        edits: [
+          {
+            start: { line: 0, character: 0 },
+            end: positionAt(text, text.length),
+            startOffset: 0,
+            endOffset: text.length,
+            newText,
+            match: 'create',
+            answerLine: creates[0].answerLine,
+          },
+        ],
       });
       continue;
     }
@@ -375,7 +435,8 @@ export function applySearchReplace(blocks: readonly SearchReplaceBlock[], files:
       const match = matches[0];
       const first = match.line;
       const lastLine = first + block.search.length - 1;
-      const replacement = match.kind === 'indentation' ? block.replace.map((l) => reindent(l, match.searchWidth!, match.fileIndent!)) : block.replace;
+      const replacement =
+        match.kind === 'indentation' ? block.replace.map((l) => reindent(l, match.searchWidth!, match.fileIndent!)) : block.replace;
       const startOffset = lines.starts[first];
       const endOffset = lines.ends[lastLine];
       const newText = replacement.length === 0 ? '' : replacement.join(lines.eol) + (lines.hasEnding[lastLine] ? lines.eol : '');
@@ -405,7 +466,8 @@ export function applySearchReplace(blocks: readonly SearchReplaceBlock[], files:
     }
     if (!fileOk) continue;
     let newText = original;
-    for (let k = edits.length - 1; k >= 0; k--) newText = newText.slice(0, edits[k].startOffset) + edits[k].newText + newText.slice(edits[k].endOffset);
+    for (let k = edits.length - 1; k >= 0; k--)
+      newText = newText.slice(0, edits[k].startOffset) + edits[k].newText + newText.slice(edits[k].endOffset);
     results.push({ path, isNew: false, originalText: original, newText, edits });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, files: results };

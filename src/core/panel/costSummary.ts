@@ -101,7 +101,10 @@ export const DEFAULT_MAX_SERIES = 8;
  * The reference frontier model: the first priced cloud frontier model of the refactor route, then of
  * the chat escalation list, then of the configured models. Null when none has a known price.
  */
-export function pickFrontierReference(settings: Pick<SettingsSnapshot, 'models' | 'routes' | 'endpoints' | 'chat'>, prices: PriceTable = BUNDLED_PRICES): FrontierReference | null {
+export function pickFrontierReference(
+  settings: Pick<SettingsSnapshot, 'models' | 'routes' | 'endpoints' | 'chat'>,
+  prices: PriceTable = BUNDLED_PRICES,
+): FrontierReference | null {
   const byId = new Map(settings.models.map((m) => [m.id, m]));
   const ids = [...settings.routes.refactor, ...settings.chat.escalation.models, ...settings.models.map((m) => m.id)];
   for (const id of ids) {
@@ -150,7 +153,20 @@ export class SpendAccumulator {
     const key = `${record.day}\n${workspace === null ? '\u0000' : `w${workspace}`}\n${model}`;
     let cell = this.cells.get(key);
     if (cell === undefined) {
-      cell = { day: record.day, workspace, model, tier: tierOfRecord(record), usd: 0, requests: 0, unpriced: 0, comparableActualUsd: 0, frontierUsd: 0, comparableRequests: 0, localMs: 0, localRequests: 0 };
+      cell = {
+        day: record.day,
+        workspace,
+        model,
+        tier: tierOfRecord(record),
+        usd: 0,
+        requests: 0,
+        unpriced: 0,
+        comparableActualUsd: 0,
+        frontierUsd: 0,
+        comparableRequests: 0,
+        localMs: 0,
+        localRequests: 0,
+      };
       this.cells.set(key, cell);
     }
     cell.requests++;
@@ -228,7 +244,8 @@ export class SpendAccumulator {
       s.totalUsd += c.usd;
       s.requests += c.requests;
     }
-    const series = options.split === 'tier' ? orderTiers([...bySeries.values()]) : foldModels([...bySeries.values()], maxSeries, days.length);
+    const series =
+      options.split === 'tier' ? orderTiers([...bySeries.values()]) : foldModels([...bySeries.values()], maxSeries, days.length);
     let maxDayUsd = 0;
     for (let d = 0; d < days.length; d++) {
       let sum = 0;
@@ -246,7 +263,15 @@ export class SpendAccumulator {
       budgets.push({ period: 'month', capUsd: perMonthUsd, spentUsd: spent, fraction: spent / perMonthUsd, scope: spendScope.month });
     }
     const counterfactual: Counterfactual | null =
-      this.frontier === null ? null : { referenceModel: this.frontier.model, actualUsd: actual, frontierUsd: frontier, savedUsd: frontier - actual, requests: comparable };
+      this.frontier === null
+        ? null
+        : {
+            referenceModel: this.frontier.model,
+            actualUsd: actual,
+            frontierUsd: frontier,
+            savedUsd: frontier - actual,
+            requests: comparable,
+          };
     return { split: options.split, today, month, workspace: ws, days, series, maxDayUsd, totals, budgets, counterfactual };
   }
 }
@@ -275,7 +300,14 @@ function foldModels(series: CostSeries[], maxSeries: number, dayCount: number): 
   if (series.length <= maxSeries) return series;
   const kept = series.slice(0, maxSeries - 1);
   const rest = series.slice(maxSeries - 1);
-  const other: CostSeries = { key: 'other', folded: rest.length, tier: null, perDayUsd: new Array<number>(dayCount).fill(0), totalUsd: 0, requests: 0 };
+  const other: CostSeries = {
+    key: 'other',
+    folded: rest.length,
+    tier: null,
+    perDayUsd: new Array<number>(dayCount).fill(0),
+    totalUsd: 0,
+    requests: 0,
+  };
   for (const s of rest) {
     for (let d = 0; d < dayCount; d++) other.perDayUsd[d] += s.perDayUsd[d];
     other.totalUsd += s.totalUsd;

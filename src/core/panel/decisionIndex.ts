@@ -55,7 +55,13 @@ export function tierOfRecord(record: DecisionRecord): Tier | null {
 
 /** A stable key for a filter: two filters with the same key select the same records. */
 export function filterKey(filter: DecisionFilter): string {
-  return JSON.stringify([filter.task ?? '', filter.model ?? '', filter.tier ?? '', filter.outcome ?? '', filter.workspace === undefined ? '' : filter.workspace === null ? 0 : `w:${filter.workspace}`]);
+  return JSON.stringify([
+    filter.task ?? '',
+    filter.model ?? '',
+    filter.tier ?? '',
+    filter.outcome ?? '',
+    filter.workspace === undefined ? '' : filter.workspace === null ? 0 : `w:${filter.workspace}`,
+  ]);
 }
 
 /** Outcome updates held for decisions not seen yet; beyond this the oldest go (their decision was rotated away). */
@@ -368,7 +374,8 @@ export class DecisionIndex {
   }
 
   private codesOf(filter: DecisionFilter): FilterCodes {
-    const enumCode = <T extends string>(coder: { code: Map<T, number> }, v: T | undefined): number => (v === undefined ? ANY : (coder.code.get(v) ?? NO_MATCH));
+    const enumCode = <T extends string>(coder: { code: Map<T, number> }, v: T | undefined): number =>
+      v === undefined ? ANY : (coder.code.get(v) ?? NO_MATCH);
     return {
       task: enumCode(TASK_CODES, filter.task),
       tier: enumCode(TIER_CODES, filter.tier),

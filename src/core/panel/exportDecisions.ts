@@ -78,7 +78,9 @@ function rowCells(r: DecisionRecord): CsvCell[] {
     r.ttftMs,
     r.totalMs,
     r.hops.map((h) => h.text).join(' | '),
-    r.candidates.map((c) => `${c.id} (${c.tier}, ${c.source}): ${c.kept ? 'kept' : 'dropped'}${c.reason ? ` — ${c.reason}` : ''}`).join(' | '),
+    r.candidates
+      .map((c) => `${c.id} (${c.tier}, ${c.source}): ${c.kept ? 'kept' : 'dropped'}${c.reason ? ` — ${c.reason}` : ''}`)
+      .join(' | '),
     r.explanation,
     r.error,
     r.servedModel,

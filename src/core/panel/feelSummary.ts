@@ -57,7 +57,12 @@ export class AcceptanceCounter {
   }
 
   stats(): AcceptanceStats {
-    return { byModel: rowsOf(this.byModel), byLanguage: rowsOf(this.byLanguage), byModelAndLanguage: rowsOf(this.byPair), unmatchedAccepts: 0 };
+    return {
+      byModel: rowsOf(this.byModel),
+      byLanguage: rowsOf(this.byLanguage),
+      byModelAndLanguage: rowsOf(this.byPair),
+      unmatchedAccepts: 0,
+    };
   }
 
   private count(r: DecisionRecord, sign: 1 | -1): void {
@@ -208,7 +213,11 @@ function statsOf(version: string, records: readonly DecisionRecord[]): VersionSt
  * "Compare against previous": the last `sample` decisions the model answered on its previous
  * version before the change, against the first `sample` on the new one.
  */
-export function compareAcrossVersionChange(records: Iterable<DecisionRecord>, event: DriftEvent, sample: number = DEFAULT_DRIFT_SAMPLE): DriftComparison {
+export function compareAcrossVersionChange(
+  records: Iterable<DecisionRecord>,
+  event: DriftEvent,
+  sample: number = DEFAULT_DRIFT_SAMPLE,
+): DriftComparison {
   const before: DecisionRecord[] = [];
   const after: DecisionRecord[] = [];
   for (const r of records) {

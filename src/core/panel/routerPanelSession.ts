@@ -16,7 +16,14 @@ import { SpendAccumulator } from './costSummary';
 import type { ExportFormat } from './exportDecisions';
 import { exportChunks } from './exportDecisions';
 import type { DriftComparison } from './feelSummary';
-import { AcceptanceCounter, compareAcrossVersionChange, latestDriftFor, leaderboardsAndProposals, versionObservationOf, versionObservationsOf } from './feelSummary';
+import {
+  AcceptanceCounter,
+  compareAcrossVersionChange,
+  latestDriftFor,
+  leaderboardsAndProposals,
+  versionObservationOf,
+  versionObservationsOf,
+} from './feelSummary';
 import { toRowView } from './rowView';
 
 export interface RouterPanelEnvironment {
@@ -107,18 +114,43 @@ export class RouterPanelSession {
       case 'setFilter': {
         this.filter = { ...message.filter };
         const page = this.index.page(this.filter, 0, DEFAULT_PAGE_LIMIT);
-        return [{ type: 'page', replyTo: message.id, filter: { ...this.filter }, offset: page.offset, total: page.total, rows: page.records.map(toRowView) }];
+        return [
+          {
+            type: 'page',
+            replyTo: message.id,
+            filter: { ...this.filter },
+            offset: page.offset,
+            total: page.total,
+            rows: page.records.map(toRowView),
+          },
+        ];
       }
       case 'requestPage': {
         const page = this.index.page(this.filter, message.offset, message.limit);
-        return [{ type: 'page', replyTo: message.id, filter: { ...this.filter }, offset: page.offset, total: page.total, rows: page.records.map(toRowView) }];
+        return [
+          {
+            type: 'page',
+            replyTo: message.id,
+            filter: { ...this.filter },
+            offset: page.offset,
+            total: page.total,
+            rows: page.records.map(toRowView),
+          },
+        ];
       }
       case 'setCostSplit':
         this.split = message.split;
         return [{ type: 'cost', replyTo: message.id, summary: this.costSummary() }];
       case 'compareDrift': {
         const comparison = this.compareDrift(message.modelId);
-        if (comparison === undefined) return [{ type: 'error', replyTo: message.id, message: `No version change has been seen for ${message.modelId}, so there is nothing to compare against.` }];
+        if (comparison === undefined)
+          return [
+            {
+              type: 'error',
+              replyTo: message.id,
+              message: `No version change has been seen for ${message.modelId}, so there is nothing to compare against.`,
+            },
+          ];
         return [{ type: 'driftComparison', replyTo: message.id, comparison }];
       }
       default:
@@ -136,7 +168,12 @@ export class RouterPanelSession {
     this.summariesDirty = true;
     const out: RouterHostMessage[] = [];
     if (this.index.matches(indexed, this.filter)) {
-      out.push({ type: 'decisionAdded', row: toRowView(indexed), rank: this.index.rankOf(indexed.id, this.filter), total: this.index.count(this.filter) });
+      out.push({
+        type: 'decisionAdded',
+        row: toRowView(indexed),
+        rank: this.index.rankOf(indexed.id, this.filter),
+        total: this.index.count(this.filter),
+      });
     }
     if (this.optionsShape() !== optionsBefore) out.push({ type: 'filterOptions', options: this.index.options() });
     const observation = versionObservationOf(indexed);
@@ -180,7 +217,13 @@ export class RouterPanelSession {
   }
 
   costSummary(): CostSummary {
-    return this.spend.summarise({ now: this.env.now(), workspace: this.env.workspace, split: this.split, budget: this.env.budget, windowDays: this.env.windowDays });
+    return this.spend.summarise({
+      now: this.env.now(),
+      workspace: this.env.workspace,
+      split: this.split,
+      budget: this.env.budget,
+      windowDays: this.env.windowDays,
+    });
   }
 
   compareDrift(model: string): DriftComparison | undefined {
@@ -200,6 +243,8 @@ export class RouterPanelSession {
 
   private optionsShape(): string {
     const o = this.index.options();
-    return [o.tasks, o.models, o.tiers, o.outcomes, o.workspaces].map((list) => list.map((x) => x.value ?? '\u0000').join('\u0001')).join('\u0002');
+    return [o.tasks, o.models, o.tiers, o.outcomes, o.workspaces]
+      .map((list) => list.map((x) => x.value ?? '\u0000').join('\u0001'))
+      .join('\u0002');
   }
 }

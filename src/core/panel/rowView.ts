@@ -78,7 +78,9 @@ export function toRowView(record: DecisionRecord): DecisionRowView {
     chosen: record.chosen?.id ?? null,
     chosenTier: record.chosen?.tier ?? null,
     local: answered?.local ?? false,
-    candidates: record.candidates.slice(0, MAX_CANDIDATES).map((c) => ({ id: c.id, tier: c.tier, source: c.source, kept: c.kept, reason: clip(c.reason, MAX_REASON) })),
+    candidates: record.candidates
+      .slice(0, MAX_CANDIDATES)
+      .map((c) => ({ id: c.id, tier: c.tier, source: c.source, kept: c.kept, reason: clip(c.reason, MAX_REASON) })),
     dropped: record.candidates.reduce((n, c) => n + (c.kept ? 0 : 1), 0),
     hops: record.hops.slice(0, MAX_HOPS).map((h) => ({ from: h.from, to: h.to, kind: h.kind, text: clip(h.text, MAX_REASON) })),
     inputTokens: usage?.inputTokens ?? null,
@@ -94,6 +96,13 @@ export function toRowView(record: DecisionRecord): DecisionRowView {
     error: record.error === undefined ? null : clip(record.error, MAX_TEXT),
     servedModel: record.servedModel ?? null,
     modelVersion: record.modelVersion ?? null,
-    difficulty: record.difficulty === undefined ? null : { score: record.difficulty.score, escalated: record.difficulty.escalated, reasons: record.difficulty.reasons.slice(0, 8).map((r) => clip(r, MAX_REASON)) },
+    difficulty:
+      record.difficulty === undefined
+        ? null
+        : {
+            score: record.difficulty.score,
+            escalated: record.difficulty.escalated,
+            reasons: record.difficulty.reasons.slice(0, 8).map((r) => clip(r, MAX_REASON)),
+          },
   };
 }

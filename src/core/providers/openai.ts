@@ -207,7 +207,11 @@ function openAIError(ctx: CallContext, error: unknown, afterOutput: boolean): Pr
     const serverMessage = serverMessageOf(error);
     const code = error.code ?? error.type ?? null;
     if (typeof error.status === 'number') {
-      return errorFromHttpStatus(ctx, { status: error.status, serverMessage, serverCode: code, headers: error.headers, cause: error }, Date.now());
+      return errorFromHttpStatus(
+        ctx,
+        { status: error.status, serverMessage, serverCode: code, headers: error.headers, cause: error },
+        Date.now(),
+      );
     }
     // An `{"error": …}` event after a 200.
     return errorFromStreamErrorType(ctx, code ?? undefined, serverMessage, afterOutput, error);

@@ -33,15 +33,7 @@ export interface ModelProvider {
 }
 
 export type ProviderErrorKind =
-  | 'auth'
-  | 'notFound'
-  | 'rateLimit'
-  | 'overloaded'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'contextTooLong'
-  | 'badResponse';
+  'auth' | 'notFound' | 'rateLimit' | 'overloaded' | 'server' | 'network' | 'timeout' | 'contextTooLong' | 'badResponse';
 
 /**
  * Whether the router may try the next candidate model after this kind of failure. Every kind is

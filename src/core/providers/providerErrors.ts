@@ -143,7 +143,10 @@ export function errorFromHttpStatus(ctx: CallContext, failure: HttpFailure, nowM
   if (failure.status === 408) {
     return make(ctx, 'timeout', `${capitalised(label)} timed out handling the request (${code}${said}).`, extra);
   }
-  if (failure.status === 413 || ((failure.status === 400 || failure.status === 422) && looksLikeContextTooLong(failure.serverMessage ?? '', failure.serverCode))) {
+  if (
+    failure.status === 413 ||
+    ((failure.status === 400 || failure.status === 422) && looksLikeContextTooLong(failure.serverMessage ?? '', failure.serverCode))
+  ) {
     return make(
       ctx,
       'contextTooLong',
@@ -206,10 +209,20 @@ export function errorFromTransport(ctx: CallContext, error: unknown, afterOutput
         extra,
       );
     }
-    return make(ctx, 'network', `Cannot connect to ${labelAt(ctx.provider, ctx.baseUrl)} (${code}) — check your network, proxy or the base URL.`, extra);
+    return make(
+      ctx,
+      'network',
+      `Cannot connect to ${labelAt(ctx.provider, ctx.baseUrl)} (${code}) — check your network, proxy or the base URL.`,
+      extra,
+    );
   }
   if (!afterOutput && code && LOOKUP_FAILURES.has(code)) {
-    return make(ctx, 'network', `Cannot resolve the host of ${ctx.baseUrl} (${code}) — check your internet connection or the base URL.`, extra);
+    return make(
+      ctx,
+      'network',
+      `Cannot resolve the host of ${ctx.baseUrl} (${code}) — check your internet connection or the base URL.`,
+      extra,
+    );
   }
   const detail = code ?? (error instanceof Error ? error.message : String(error));
   return make(
@@ -224,10 +237,15 @@ export function errorFromTransport(ctx: CallContext, error: unknown, afterOutput
 
 /** The stream was not what the protocol promises (bad JSON, or it ended before the answer did). */
 export function badStreamError(ctx: CallContext, detail: string, afterOutput: boolean, cause?: unknown): ProviderError {
-  return make(ctx, 'badResponse', `${capitalised(providerLabel(ctx.provider, ctx.baseUrl))} sent a broken stream for ${ctx.model}: ${detail}.`, {
-    afterOutput,
-    cause,
-  });
+  return make(
+    ctx,
+    'badResponse',
+    `${capitalised(providerLabel(ctx.provider, ctx.baseUrl))} sent a broken stream for ${ctx.model}: ${detail}.`,
+    {
+      afterOutput,
+      cause,
+    },
+  );
 }
 
 export function missingKeyError(ctx: CallContext): ProviderError {

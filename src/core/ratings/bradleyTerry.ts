@@ -221,7 +221,12 @@ export function fitBradleyTerry(games: readonly PairScore[], options: BradleyTer
   // curvature, invert, and take it back out. Stable however weak the prior is.
   const shift = n === 0 ? 0 : (1 - precision) / n;
   const l = cholesky(information.map((row) => row.map((v) => v + shift)));
-  const covariance = models.map((_, col) => choleskySolve(l, models.map((__, row) => (row === col ? 1 : 0))).map((v) => v - 1 / n));
+  const covariance = models.map((_, col) =>
+    choleskySolve(
+      l,
+      models.map((__, row) => (row === col ? 1 : 0)),
+    ).map((v) => v - 1 / n),
+  );
   const mean = theta.reduce((s, v) => s + v, 0) / Math.max(n, 1);
   return { models, logStrength: theta.map((t) => t - mean), covariance, iterations, converged };
 }

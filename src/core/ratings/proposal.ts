@@ -63,7 +63,11 @@ export function proposeRouteChange(
     .sort((x, y) => y.ciLow - x.ciLow || x.model.localeCompare(y.model));
   const best = confidentlyBetter[0];
   if (!best) {
-    return { kind: 'keep', task, reason: `No model is confidently better than ${first} for ${task} yet: ${first} is ${describe(firstRow)}.` };
+    return {
+      kind: 'keep',
+      task,
+      reason: `No model is confidently better than ${first} for ${task} yet: ${first} is ${describe(firstRow)}.`,
+    };
   }
   return {
     kind: 'propose',

@@ -81,7 +81,13 @@ export interface OutcomeUpdateRecord {
 export type LedgerRecord = DecisionRecord | OutcomeUpdateRecord;
 
 export function summariseModel(model: ModelRef, settings: SettingsSnapshot): ModelSummary {
-  return { id: model.id, provider: model.provider, model: model.model, tier: model.tier, local: isLocalEndpoint(modelEndpoint(model, settings.endpoints)) };
+  return {
+    id: model.id,
+    provider: model.provider,
+    model: model.model,
+    tier: model.tier,
+    local: isLocalEndpoint(modelEndpoint(model, settings.endpoints)),
+  };
 }
 
 export interface RecordInput {
@@ -109,7 +115,16 @@ export function buildDecisionRecord(input: RecordInput): DecisionRecord {
   }
   const hops = result?.hops ?? (error instanceof RoutedRunError ? error.hops : []);
   const outcome: Outcome =
-    input.outcome ?? (error !== undefined ? 'error' : result?.aborted ? 'aborted' : result === undefined ? 'error' : decision.task === 'completion' ? 'pending' : 'ok');
+    input.outcome ??
+    (error !== undefined
+      ? 'error'
+      : result?.aborted
+        ? 'aborted'
+        : result === undefined
+          ? 'error'
+          : decision.task === 'completion'
+            ? 'pending'
+            : 'ok');
   const record: DecisionRecord = {
     v: RECORD_VERSION,
     type: 'decision',
@@ -133,14 +148,33 @@ export function buildDecisionRecord(input: RecordInput): DecisionRecord {
   if (input.language !== undefined) record.language = input.language;
   if (final?.model) record.servedModel = final.model;
   if (final?.version) record.modelVersion = final.version;
-  if (decision.difficulty) record.difficulty = { score: decision.difficulty.score, escalated: decision.difficulty.escalated, reasons: decision.difficulty.reasons };
+  if (decision.difficulty)
+    record.difficulty = {
+      score: decision.difficulty.score,
+      escalated: decision.difficulty.escalated,
+      reasons: decision.difficulty.reasons,
+    };
   if (error !== undefined) record.error = error.message;
   else if (result === undefined && decision.chosen === null) record.error = decision.explanation;
   return record;
 }
 
-export function buildOutcomeUpdate(of: Pick<DecisionRecord, 'id' | 'day' | 'task' | 'workspace' | 'answeredBy'>, outcome: Outcome, time: number): OutcomeUpdateRecord {
-  return { v: RECORD_VERSION, type: 'outcome', id: of.id, time, outcome, day: of.day, task: of.task, workspace: of.workspace, model: of.answeredBy?.id ?? null };
+export function buildOutcomeUpdate(
+  of: Pick<DecisionRecord, 'id' | 'day' | 'task' | 'workspace' | 'answeredBy'>,
+  outcome: Outcome,
+  time: number,
+): OutcomeUpdateRecord {
+  return {
+    v: RECORD_VERSION,
+    type: 'outcome',
+    id: of.id,
+    time,
+    outcome,
+    day: of.day,
+    task: of.task,
+    workspace: of.workspace,
+    model: of.answeredBy?.id ?? null,
+  };
 }
 
 function roundMicro(usd: number): number {

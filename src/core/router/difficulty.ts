@@ -16,10 +16,13 @@ export interface DifficultyEstimate {
 
 // Questions about proofs, design and concurrency need reasoning; "why"/debugging questions often do;
 // lookups and renames do not.
-const STRONG_TERMS = /\b(prove|proof|design|architecture|architect|race condition|deadlock|concurren\w*|root cause|invariant|threat model|vulnerab\w*|correctness)\b/i;
+const STRONG_TERMS =
+  /\b(prove|proof|design|architecture|architect|race condition|deadlock|concurren\w*|root cause|invariant|threat model|vulnerab\w*|correctness)\b/i;
 const MEDIUM_TERMS = /\b(why|refactor|debug|debugging|trade-?offs?|optimi[sz]e|performance|scal(e|ing|ability)|migrat\w*|complexity)\b/i;
-const EASY_TERMS = /^\s*(what is|what's|what does|what are|rename|how do i (rename|format|import)|fix (the )?typo|translate|format|convert|add (a )?(docstring|comment)|explain this line|syntax)\b/i;
-const ERROR_TEXT = /(Traceback \(most recent call last\)|\n\s+at [\w.<>$]+ \(|Exception in thread|panic:|Segmentation fault|\b[A-Z]\w*Error: )/;
+const EASY_TERMS =
+  /^\s*(what is|what's|what does|what are|rename|how do i (rename|format|import)|fix (the )?typo|translate|format|convert|add (a )?(docstring|comment)|explain this line|syntax)\b/i;
+const ERROR_TEXT =
+  /(Traceback \(most recent call last\)|\n\s+at [\w.<>$]+ \(|Exception in thread|panic:|Segmentation fault|\b[A-Z]\w*Error: )/;
 
 /** Only the start of a question is scanned: long pastes are mostly code, and the routing path must stay fast. */
 const SCAN_CHARS = 4000;
@@ -27,7 +30,8 @@ const SCAN_CHARS = 4000;
 export function estimateDifficulty(input: DifficultyInput): DifficultyEstimate {
   const reasons: string[] = [];
   let score = 0;
-  const text = input.question === undefined ? '' : input.question.length > SCAN_CHARS ? input.question.slice(0, SCAN_CHARS) : input.question;
+  const text =
+    input.question === undefined ? '' : input.question.length > SCAN_CHARS ? input.question.slice(0, SCAN_CHARS) : input.question;
 
   const strong = STRONG_TERMS.exec(text);
   const medium = strong ? null : MEDIUM_TERMS.exec(text);

@@ -52,7 +52,14 @@ export class RoutedRunError extends Error {
   readonly model: ModelRef | null;
   readonly kind: HopKind | 'noCandidate' | 'internal';
 
-  constructor(init: { message: string; hops: Hop[]; outputStarted: boolean; model: ModelRef | null; kind: RoutedRunError['kind']; cause?: unknown }) {
+  constructor(init: {
+    message: string;
+    hops: Hop[];
+    outputStarted: boolean;
+    model: ModelRef | null;
+    kind: RoutedRunError['kind'];
+    cause?: unknown;
+  }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'RoutedRunError';
     this.hops = init.hops;
@@ -96,7 +103,14 @@ async function* run(
   let firstTextAt: number | null = null;
   const result = (model: ModelRef, final: FinalRecord | null, aborted: boolean): RoutedChunk => ({
     type: 'done',
-    result: { model, final, hops, aborted, ttftMs: firstTextAt === null ? null : firstTextAt - startedAt, totalMs: clock.monotonic() - startedAt },
+    result: {
+      model,
+      final,
+      hops,
+      aborted,
+      ttftMs: firstTextAt === null ? null : firstTextAt - startedAt,
+      totalMs: clock.monotonic() - startedAt,
+    },
   });
 
   for (let i = 0; i < chain.length; i++) {
@@ -133,9 +147,20 @@ async function* run(
     try {
       const stream =
         call.kind === 'chat'
-          ? provider.streamChat({ model: model.model, messages: call.messages, maxTokens: call.maxTokens, temperature: call.temperature, stop: call.stop }, signal)
+          ? provider.streamChat(
+              { model: model.model, messages: call.messages, maxTokens: call.maxTokens, temperature: call.temperature, stop: call.stop },
+              signal,
+            )
           : provider.streamFim(
-              { model: model.model, prefix: call.prefix, suffix: call.suffix, rawPrompt: call.rawPrompt, stop: call.stop, maxTokens: call.maxTokens, temperature: call.temperature },
+              {
+                model: model.model,
+                prefix: call.prefix,
+                suffix: call.suffix,
+                rawPrompt: call.rawPrompt,
+                stop: call.stop,
+                maxTokens: call.maxTokens,
+                temperature: call.temperature,
+              },
               signal,
             );
       for await (const chunk of stream) {
@@ -157,7 +182,12 @@ async function* run(
         return;
       }
       if (final === null) {
-        throw new ProviderError({ kind: 'badResponse', provider: model.provider, model: model.model, message: `${model.id}'s stream ended without a final record` });
+        throw new ProviderError({
+          kind: 'badResponse',
+          provider: model.provider,
+          model: model.model,
+          message: `${model.id}'s stream ended without a final record`,
+        });
       }
       settled = true;
       hooks.health?.recordSuccess(model.id, decision.task, { ttftMs: final.ttftMs, totalMs: final.totalMs });
@@ -173,7 +203,14 @@ async function* run(
       }
       if (!isProviderError(e)) {
         hooks.health?.recordAbandoned(model.id);
-        throw new RoutedRunError({ message: `${model.id} failed unexpectedly: ${errorMessage(e)}`, hops, outputStarted, model, kind: 'internal', cause: e });
+        throw new RoutedRunError({
+          message: `${model.id} failed unexpectedly: ${errorMessage(e)}`,
+          hops,
+          outputStarted,
+          model,
+          kind: 'internal',
+          cause: e,
+        });
       }
       hooks.health?.recordFailure(model.id, e);
       if (outputStarted || !e.retriable) throw failure(e, hops, outputStarted, model);
@@ -193,8 +230,22 @@ async function* run(
   });
 }
 
-function hop(hops: Hop[], hooks: RunHooks, from: ModelRef, to: ModelRef | null, kind: HopKind, message: string, retryAfterMs?: number): RoutedChunk {
-  const h: Hop = { from: from.id, to: to?.id ?? null, kind, message, text: `${from.id} ${hopPhrase(kind)} → ${to?.id ?? 'no fallback left'}` };
+function hop(
+  hops: Hop[],
+  hooks: RunHooks,
+  from: ModelRef,
+  to: ModelRef | null,
+  kind: HopKind,
+  message: string,
+  retryAfterMs?: number,
+): RoutedChunk {
+  const h: Hop = {
+    from: from.id,
+    to: to?.id ?? null,
+    kind,
+    message,
+    text: `${from.id} ${hopPhrase(kind)} → ${to?.id ?? 'no fallback left'}`,
+  };
   if (retryAfterMs !== undefined) h.retryAfterMs = retryAfterMs;
   hops.push(h);
   hooks.onHop?.(h);
@@ -204,7 +255,14 @@ function hop(hops: Hop[], hooks: RunHooks, from: ModelRef, to: ModelRef | null, 
 function failure(e: ProviderError, hops: Hop[], outputStarted: boolean, model: ModelRef): RoutedRunError {
   const where = outputStarted ? ' after the answer had started' : '';
   const tried = hops.length > 0 ? ` (after ${hops.map((h) => h.text).join('; ')})` : '';
-  return new RoutedRunError({ message: `${model.id} ${hopPhrase(e.kind)}${where}: ${e.message}${tried}`, hops, outputStarted, model, kind: e.kind, cause: e });
+  return new RoutedRunError({
+    message: `${model.id} ${hopPhrase(e.kind)}${where}: ${e.message}${tried}`,
+    hops,
+    outputStarted,
+    model,
+    kind: e.kind,
+    cause: e,
+  });
 }
 
 export function hopPhrase(kind: HopKind): string {

@@ -142,7 +142,8 @@ export class ModelHealth implements HealthView, HealthRecorder {
     let cooldown = CONFIG_FAULTS.has(failure.kind)
       ? o.configFailureCooldownMs
       : Math.min(o.maxCooldownMs, o.baseCooldownMs * o.multiplier ** (c.consecutiveFailures - 1));
-    if (failure.retryAfterMs !== undefined && failure.retryAfterMs > 0) cooldown = Math.max(cooldown, Math.min(failure.retryAfterMs, o.maxRetryAfterMs));
+    if (failure.retryAfterMs !== undefined && failure.retryAfterMs > 0)
+      cooldown = Math.max(cooldown, Math.min(failure.retryAfterMs, o.maxRetryAfterMs));
     c.openUntil = now + cooldown;
     this.circuits.set(modelId, c);
   }

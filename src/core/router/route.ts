@@ -43,14 +43,7 @@ export interface RouterState {
 export type CandidateSource = 'route' | 'escalation' | 'degrade';
 
 export type ConstraintKind =
-  | 'privacy'
-  | 'completionCloud'
-  | 'contextWindow'
-  | 'health'
-  | 'unknownPrice'
-  | 'perRequestCost'
-  | 'budget'
-  | 'latency';
+  'privacy' | 'completionCloud' | 'contextWindow' | 'health' | 'unknownPrice' | 'perRequestCost' | 'budget' | 'latency';
 
 export interface CandidateVerdict {
   model: ModelRef;
@@ -143,7 +136,8 @@ function compile(settings: SettingsSnapshot, prices: PriceTable): CompiledSettin
     byId.set(ref.id, cm);
     return cm;
   });
-  const pick = (ids: readonly string[]): CompiledModel[] => ids.map((id) => byId.get(id)).filter((m): m is CompiledModel => m !== undefined);
+  const pick = (ids: readonly string[]): CompiledModel[] =>
+    ids.map((id) => byId.get(id)).filter((m): m is CompiledModel => m !== undefined);
   const escalationIds = settings.chat.escalation.models.length > 0 ? settings.chat.escalation.models : settings.routes.refactor;
   const compiled: CompiledSettings = {
     prices,
@@ -185,10 +179,22 @@ interface Judgement {
 function judge(cm: CompiledModel, ctx: JudgeContext): Judgement {
   const id = cm.ref.id;
   if (ctx.localOnly && !cm.local) {
-    return { kept: false, constraint: 'privacy', reason: `local-only privacy: ${id} would send code to ${cm.host}`, cost: null, usedOverride: false };
+    return {
+      kept: false,
+      constraint: 'privacy',
+      reason: `local-only privacy: ${id} would send code to ${cm.host}`,
+      cost: null,
+      usedOverride: false,
+    };
   }
   if (ctx.task === 'completion' && !cm.local && !ctx.allowCloudCompletion) {
-    return { kept: false, constraint: 'completionCloud', reason: `${id} is a cloud model and switchboard.completion.allowCloudFallback is off`, cost: null, usedOverride: false };
+    return {
+      kept: false,
+      constraint: 'completionCloud',
+      reason: `${id} is a cloud model and switchboard.completion.allowCloudFallback is off`,
+      cost: null,
+      usedOverride: false,
+    };
   }
   const needed = ctx.promptTokens + ctx.outputTokens;
   if (needed > cm.ref.contextWindow) {
@@ -204,10 +210,23 @@ function judge(cm: CompiledModel, ctx: JudgeContext): Judgement {
   let note: string | undefined;
   if (availability.state === 'open') {
     const why = availability.lastFailure ? ` after ${failurePhrase(availability.lastFailure)}` : '';
-    return { kept: false, constraint: 'health', reason: `cooling down${why} (retry in ${seconds(availability.retryInMs)})`, cost: null, usedOverride: false };
+    return {
+      kept: false,
+      constraint: 'health',
+      reason: `cooling down${why} (retry in ${seconds(availability.retryInMs)})`,
+      cost: null,
+      usedOverride: false,
+    };
   }
   if (availability.state === 'halfOpen') {
-    if (availability.probeInFlight) return { kept: false, constraint: 'health', reason: 'recovering: a probe request is already under way', cost: null, usedOverride: false };
+    if (availability.probeInFlight)
+      return {
+        kept: false,
+        constraint: 'health',
+        reason: 'recovering: a probe request is already under way',
+        cost: null,
+        usedOverride: false,
+      };
     note = 'probing after a cooldown';
   }
 
@@ -231,13 +250,20 @@ function judge(cm: CompiledModel, ctx: JudgeContext): Judgement {
       cost = estimateCost(ctx.promptTokens, ctx.outputTokens, cm.price);
       if (ctx.perRequestCap !== null && cost > ctx.perRequestCap) {
         if (!ctx.budget.override) {
-          return { kept: false, constraint: 'perRequestCost', reason: `~${formatUsd(cost)} is over the per-request cap of ${formatUsd(ctx.perRequestCap)}`, cost, usedOverride: false };
+          return {
+            kept: false,
+            constraint: 'perRequestCost',
+            reason: `~${formatUsd(cost)} is over the per-request cap of ${formatUsd(ctx.perRequestCap)}`,
+            cost,
+            usedOverride: false,
+          };
         }
         usedOverride = true;
       }
       const remaining = ctx.budget.remainingUsd;
       if (remaining !== null && cost > remaining) {
-        if (!ctx.budget.override) return { kept: false, constraint: 'budget', reason: budgetReason(ctx.budget, cost), cost, usedOverride: false };
+        if (!ctx.budget.override)
+          return { kept: false, constraint: 'budget', reason: budgetReason(ctx.budget, cost), cost, usedOverride: false };
         usedOverride = true;
       }
     }
@@ -245,7 +271,13 @@ function judge(cm: CompiledModel, ctx: JudgeContext): Judgement {
   if (ctx.latencyBudgetMs > 0) {
     const p50 = ctx.health.latencyP50(id, ctx.task);
     if (p50 !== undefined && p50 > ctx.latencyBudgetMs) {
-      return { kept: false, constraint: 'latency', reason: `typical first token ${Math.round(p50)} ms is over the ${ctx.latencyBudgetMs} ms latency budget`, cost, usedOverride: false };
+      return {
+        kept: false,
+        constraint: 'latency',
+        reason: `typical first token ${Math.round(p50)} ms is over the ${ctx.latencyBudgetMs} ms latency budget`,
+        cost,
+        usedOverride: false,
+      };
     }
   }
   return { kept: true, reason: '', cost, usedOverride, note };
@@ -314,7 +346,10 @@ export function routeRequest(request: RouteRequest, settings: SettingsSnapshot, 
   let budgetPressure = false;
   let lowestRank = Infinity;
   const overrideUsedBy = new Set<string>();
-  const judgeAll = (items: readonly { cm: CompiledModel; source: CandidateSource }[], keptReason: (source: CandidateSource) => string): void => {
+  const judgeAll = (
+    items: readonly { cm: CompiledModel; source: CandidateSource }[],
+    keptReason: (source: CandidateSource) => string,
+  ): void => {
     for (const { cm, source } of items) {
       const j = judge(cm, ctx);
       if (j.constraint === 'privacy') privacyPressure = true;

@@ -16,7 +16,12 @@ export function modelOption(model: Pick<ModelRef, 'id' | 'tier' | 'provider'>): 
 
 /** Models the user may pin: every configured model except FIM base models used only for completions. */
 export function pinnableModels(settings: SettingsSnapshot): ChatModelOption[] {
-  const beyondCompletion = new Set([...settings.routes.chat, ...settings.routes.edit, ...settings.routes.refactor, ...settings.chat.escalation.models]);
+  const beyondCompletion = new Set([
+    ...settings.routes.chat,
+    ...settings.routes.edit,
+    ...settings.routes.refactor,
+    ...settings.chat.escalation.models,
+  ]);
   const completionOnly = new Set(settings.routes.completion.filter((id) => !beyondCompletion.has(id)));
   return settings.models.filter((m) => !completionOnly.has(m.id)).map(modelOption);
 }
@@ -60,7 +65,11 @@ export function answerReasons(input: AnswerMetaInput): string[] {
   const difficulty = decision.difficulty;
   if (difficulty) {
     const why = difficulty.reasons.length > 0 ? `: ${difficulty.reasons.join(', ')}` : '';
-    reasons.push(difficulty.escalated ? `hard question (difficulty ${difficulty.score.toFixed(2)}${why}), so the frontier tier first` : `difficulty ${difficulty.score.toFixed(2)}${why}; no escalation`);
+    reasons.push(
+      difficulty.escalated
+        ? `hard question (difficulty ${difficulty.score.toFixed(2)}${why}), so the frontier tier first`
+        : `difficulty ${difficulty.score.toFixed(2)}${why}; no escalation`,
+    );
   }
   if (decision.budgetOverrideUsed) reasons.push('allowed past the budget once, as you asked');
   if (decision.localOnly) reasons.push('local-only privacy: only models on this machine or network');
@@ -85,7 +94,12 @@ export function buildAnswerMeta(input: AnswerMetaInput): AnswerMeta {
   };
 }
 
-const PROVIDER_NAMES: Record<ProviderKind, string> = { openai: 'OpenAI', anthropic: 'Anthropic', ollama: 'Ollama', 'openai-compatible': 'OpenAI-compatible' };
+const PROVIDER_NAMES: Record<ProviderKind, string> = {
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  ollama: 'Ollama',
+  'openai-compatible': 'OpenAI-compatible',
+};
 
 /** The setting that most likely fixes a failure, for the "Open settings" button. */
 function settingFor(error: Error, decision: Decision): string {
@@ -136,7 +150,8 @@ export interface FailureView {
 
 export function describeFailure(error: Error, decision: Decision, needsKeyFor?: ProviderKind): FailureView {
   const actions: ChatAction[] = [];
-  if (needsKeyFor) actions.push({ label: `Set ${PROVIDER_NAMES[needsKeyFor]} API Key`, command: 'switchboard.setApiKey', args: [needsKeyFor] });
+  if (needsKeyFor)
+    actions.push({ label: `Set ${PROVIDER_NAMES[needsKeyFor]} API Key`, command: 'switchboard.setApiKey', args: [needsKeyFor] });
   actions.push({ label: 'Open Settings', command: 'workbench.action.openSettings', args: [settingFor(error, decision)] });
   actions.push({ label: 'Show Log', command: 'switchboard.showLog' });
   return { message: failureMessage(error, decision), actions };

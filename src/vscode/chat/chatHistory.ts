@@ -21,7 +21,8 @@ function bounded(turn: ChatTurn): ChatTurn {
   return {
     ...turn,
     userText: turn.userText.slice(0, MAX_STORED_QUESTION_CHARS),
-    answerText: turn.answerText.length > MAX_STORED_ANSWER_CHARS ? turn.answerText.slice(0, MAX_STORED_ANSWER_CHARS) + CUT_NOTE : turn.answerText,
+    answerText:
+      turn.answerText.length > MAX_STORED_ANSWER_CHARS ? turn.answerText.slice(0, MAX_STORED_ANSWER_CHARS) + CUT_NOTE : turn.answerText,
   };
 }
 
@@ -41,10 +42,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function readTurn(raw: unknown): ChatTurn | undefined {
   if (!isRecord(raw)) return undefined;
   const { id, userText, answerText, model, meta, error } = raw;
-  if (typeof id !== 'string' || !MESSAGE_ID_PATTERN.test(id) || typeof userText !== 'string' || typeof answerText !== 'string') return undefined;
+  if (typeof id !== 'string' || !MESSAGE_ID_PATTERN.test(id) || typeof userText !== 'string' || typeof answerText !== 'string')
+    return undefined;
   const turn: ChatTurn = { id, userText, answerText };
-  if (isRecord(model) && typeof model['id'] === 'string' && typeof model['label'] === 'string') turn.model = model as unknown as ChatTurn['model'];
-  if (isRecord(meta) && typeof meta['modelLabel'] === 'string' && isRecord(meta['usage']) && Array.isArray(meta['reasons']) && Array.isArray(meta['dropped']) && Array.isArray(meta['fallbacks'])) {
+  if (isRecord(model) && typeof model['id'] === 'string' && typeof model['label'] === 'string')
+    turn.model = model as unknown as ChatTurn['model'];
+  if (
+    isRecord(meta) &&
+    typeof meta['modelLabel'] === 'string' &&
+    isRecord(meta['usage']) &&
+    Array.isArray(meta['reasons']) &&
+    Array.isArray(meta['dropped']) &&
+    Array.isArray(meta['fallbacks'])
+  ) {
     turn.meta = meta as unknown as ChatTurn['meta'];
   }
   if (isRecord(error) && typeof error['message'] === 'string') turn.error = { message: error['message'] };

@@ -167,7 +167,9 @@ export class ChatHost implements vscode.Disposable {
       this.deps.logger.warn(`chat: ignored "${message.type}" from the chat view before it was ready`);
       return;
     }
-    this.handle(message).catch((e: unknown) => this.deps.logger.error(`chat: handling "${message.type}" failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+    this.handle(message).catch((e: unknown) =>
+      this.deps.logger.error(`chat: handling "${message.type}" failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    );
   }
 
   private async handle(message: ChatWebviewMessage): Promise<void> {
@@ -213,7 +215,8 @@ export class ChatHost implements vscode.Disposable {
         return;
       case 'setPin': {
         if (message.modelId === null) this.pin = null;
-        else if (pinnableModels(this.snapshot()).some((m) => m.id === message.modelId)) this.pin = { modelId: message.modelId, scope: message.scope };
+        else if (pinnableModels(this.snapshot()).some((m) => m.id === message.modelId))
+          this.pin = { modelId: message.modelId, scope: message.scope };
         this.post({ type: 'pin', pin: this.pin });
         return;
       }
@@ -270,7 +273,12 @@ export class ChatHost implements vscode.Disposable {
     }
   }
 
-  private async answer(active: ActiveAnswer, earlier: readonly ChatTurn[], settings: SettingsSnapshot, pinnedModelId: string | undefined): Promise<void> {
+  private async answer(
+    active: ActiveAnswer,
+    earlier: readonly ChatTurn[],
+    settings: SettingsSnapshot,
+    pinnedModelId: string | undefined,
+  ): Promise<void> {
     const { turn, controller, batcher } = active;
     const { editor, logger } = this.deps;
     const read = await editor.read();
@@ -325,7 +333,13 @@ export class ChatHost implements vscode.Disposable {
         case 'done': {
           batcher.flush();
           this.settle(active);
-          turn.meta = buildAnswerMeta({ decision: decision!, record: event.record, model: event.result.model, pinned: pinnedModelId !== undefined, hops: event.result.hops });
+          turn.meta = buildAnswerMeta({
+            decision: decision!,
+            record: event.record,
+            model: event.result.model,
+            pinned: pinnedModelId !== undefined,
+            hops: event.result.hops,
+          });
           turn.model = modelOption(event.result.model);
           this.post({ type: 'answerEnd', id: turn.id, meta: turn.meta });
           this.deps.showBudgetSignals(event.budgetSignals);
@@ -337,7 +351,10 @@ export class ChatHost implements vscode.Disposable {
           const model = event.record.answeredBy ?? event.record.chosen;
           if (controller.signal.aborted && model) {
             // The user stopped it; whatever failed afterwards is not news to them.
-            turn.meta = { ...buildAnswerMeta({ decision: decision!, record: event.record, model, pinned: pinnedModelId !== undefined }), stopped: true };
+            turn.meta = {
+              ...buildAnswerMeta({ decision: decision!, record: event.record, model, pinned: pinnedModelId !== undefined }),
+              stopped: true,
+            };
             this.post({ type: 'answerEnd', id: turn.id, meta: turn.meta });
           } else {
             const view = describeFailure(event.error, decision!, event.needsKeyFor);

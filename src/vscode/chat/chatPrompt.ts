@@ -94,7 +94,9 @@ export function buildChatPrompt(input: ChatPromptInput): ChatPrompt {
     label: `#${i} ${source.path}`,
     text: source.text,
     keep: 'start',
-    overheadTokens: estimateTokens(`${heading(source)}\n\`\`\`\`${source.languageId ?? ''}\n\`\`\`\`\n(only the first 99999 of 99999 lines are shown)\n\n`),
+    overheadTokens: estimateTokens(
+      `${heading(source)}\n\`\`\`\`${source.languageId ?? ''}\n\`\`\`\`\n(only the first 99999 of 99999 lines are shown)\n\n`,
+    ),
   }));
   const assembled = assembleContext(candidates, input.contextBudgetTokens);
   const byLabel = new Map(assembled.pieces.map((p) => [p.label, p]));
@@ -106,14 +108,19 @@ export function buildChatPrompt(input: ChatPromptInput): ChatPrompt {
     files.add(source.path);
     const fence = fenceFor(piece.text);
     const body = piece.text === '' || piece.text.endsWith('\n') ? piece.text : `${piece.text}\n`;
-    const cut = piece.omittedLines > 0 ? `\n(only the first ${piece.totalLines - piece.omittedLines} of ${piece.totalLines} lines are shown)` : '';
+    const cut =
+      piece.omittedLines > 0 ? `\n(only the first ${piece.totalLines - piece.omittedLines} of ${piece.totalLines} lines are shown)` : '';
     parts.push(`${heading(source)}\n${fence}${source.languageId ?? ''}\n${body}${fence}${cut}`);
   });
   const notes = assembled.notes.map((n) => n.replace(/^#\d+ /, ''));
-  const question = parts.length > 0 ? `Context from my editor:\n\n${parts.join('\n\n')}\n\nMy question:\n${input.question}` : input.question;
+  const question =
+    parts.length > 0 ? `Context from my editor:\n\n${parts.join('\n\n')}\n\nMy question:\n${input.question}` : input.question;
 
   const history = historyMessages(input.history, input.historyBudgetTokens);
-  if (history.dropped > 0) notes.push(`The ${history.dropped} oldest turn${history.dropped === 1 ? '' : 's'} of the conversation were left out to stay within the prompt budget.`);
+  if (history.dropped > 0)
+    notes.push(
+      `The ${history.dropped} oldest turn${history.dropped === 1 ? '' : 's'} of the conversation were left out to stay within the prompt budget.`,
+    );
   const messages: Message[] = [{ role: 'system', content: CHAT_SYSTEM_PROMPT }, ...history.messages, { role: 'user', content: question }];
   const promptTokens = messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
   return { messages, promptTokens, notes, fileCount: files.size };

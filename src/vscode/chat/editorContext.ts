@@ -11,7 +11,16 @@ export const MAX_FILE_CHIPS = 20;
 const SELECTION_SETTLE_MS = 120;
 
 /** Documents that are not the user's code: output panes, our own proposals, SCM input… */
-const IGNORED_SCHEMES = new Set(['output', 'debug', 'vscode-scm', 'comment', 'walkThroughSnippet', 'switchboard-proposal', 'vscode-terminal', 'git']);
+const IGNORED_SCHEMES = new Set([
+  'output',
+  'debug',
+  'vscode-scm',
+  'comment',
+  'walkThroughSnippet',
+  'switchboard-proposal',
+  'vscode-terminal',
+  'git',
+]);
 
 export function isCodeDocument(document: vscode.TextDocument): boolean {
   return !IGNORED_SCHEMES.has(document.uri.scheme);
@@ -123,9 +132,16 @@ export class EditorContext implements vscode.Disposable {
       });
     }
     if (editor && editor.document.uri.toString() !== this.hiddenActiveFile) {
-      chips.push({ id: 'activeFile', kind: 'activeFile', label: baseName(editor.document.uri), detail: `${displayPath(editor.document.uri)} (the active file)`, enabled: this.activeFileEnabled });
+      chips.push({
+        id: 'activeFile',
+        kind: 'activeFile',
+        label: baseName(editor.document.uri),
+        detail: `${displayPath(editor.document.uri)} (the active file)`,
+        enabled: this.activeFileEnabled,
+      });
     }
-    for (const f of this.files) chips.push({ id: f.id, kind: 'file', label: baseName(f.uri), detail: displayPath(f.uri), enabled: f.enabled });
+    for (const f of this.files)
+      chips.push({ id: f.id, kind: 'file', label: baseName(f.uri), detail: displayPath(f.uri), enabled: f.enabled });
     return chips;
   }
 
@@ -177,7 +193,14 @@ export class EditorContext implements vscode.Disposable {
     if (editor && chips.get('selection')?.enabled) {
       const s = editor.selection;
       const endLine = s.end.character === 0 && s.end.line > s.start.line ? s.end.line : s.end.line + 1;
-      sources.push({ kind: 'selection', path: displayPath(editor.document.uri), languageId: editor.document.languageId, text: editor.document.getText(s), startLine: s.start.line + 1, endLine });
+      sources.push({
+        kind: 'selection',
+        path: displayPath(editor.document.uri),
+        languageId: editor.document.languageId,
+        text: editor.document.getText(s),
+        startLine: s.start.line + 1,
+        endLine,
+      });
     }
     for (const f of this.files) {
       if (!f.enabled) continue;
@@ -186,7 +209,12 @@ export class EditorContext implements vscode.Disposable {
       else sources.push({ kind: 'file', path: displayPath(f.uri), languageId: read.languageId, text: read.text });
     }
     if (editor && chips.get('activeFile')?.enabled) {
-      sources.push({ kind: 'activeFile', path: displayPath(editor.document.uri), languageId: editor.document.languageId, text: editor.document.getText() });
+      sources.push({
+        kind: 'activeFile',
+        path: displayPath(editor.document.uri),
+        languageId: editor.document.languageId,
+        text: editor.document.getText(),
+      });
     }
     return { sources, notes };
   }
@@ -199,8 +227,30 @@ export class EditorContext implements vscode.Disposable {
 }
 
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
-  ts: 'typescript', tsx: 'typescriptreact', js: 'javascript', jsx: 'javascriptreact', mjs: 'javascript', cjs: 'javascript', py: 'python', rs: 'rust', go: 'go',
-  java: 'java', cs: 'csharp', c: 'c', h: 'c', cpp: 'cpp', hpp: 'cpp', rb: 'ruby', php: 'php', json: 'json', md: 'markdown', css: 'css', html: 'html', sh: 'shellscript', yml: 'yaml', yaml: 'yaml',
+  ts: 'typescript',
+  tsx: 'typescriptreact',
+  js: 'javascript',
+  jsx: 'javascriptreact',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  py: 'python',
+  rs: 'rust',
+  go: 'go',
+  java: 'java',
+  cs: 'csharp',
+  c: 'c',
+  h: 'c',
+  cpp: 'cpp',
+  hpp: 'cpp',
+  rb: 'ruby',
+  php: 'php',
+  json: 'json',
+  md: 'markdown',
+  css: 'css',
+  html: 'html',
+  sh: 'shellscript',
+  yml: 'yaml',
+  yaml: 'yaml',
 };
 
 /** A file's text: the open document's (unsaved changes included) or the file's, if it is text and not too big. */
@@ -210,7 +260,10 @@ export async function readTextFile(uri: vscode.Uri): Promise<{ text: string; lan
   try {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) return { problem: 'is a folder, not a file' };
-    if (stat.size > MAX_CONTEXT_FILE_BYTES) return { problem: `left out: ${Math.round(stat.size / 1024)} KB is more than the ${MAX_CONTEXT_FILE_BYTES / 1024 / 1024} MB a context file may have` };
+    if (stat.size > MAX_CONTEXT_FILE_BYTES)
+      return {
+        problem: `left out: ${Math.round(stat.size / 1024)} KB is more than the ${MAX_CONTEXT_FILE_BYTES / 1024 / 1024} MB a context file may have`,
+      };
     const bytes = await vscode.workspace.fs.readFile(uri);
     if (bytes.subarray(0, 8192).includes(0)) return { problem: 'left out: it looks like a binary file' };
     const ext = /\.([A-Za-z0-9]+)$/.exec(uri.path)?.[1]?.toLowerCase() ?? '';

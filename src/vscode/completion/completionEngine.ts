@@ -56,9 +56,19 @@ function hasModelDetails(provider: ModelProvider): provider is ModelProvider & O
 }
 
 /** Builds the completion engine for the given settings; never throws (failures come back as `unavailable`). */
-export async function prepareCompletionEngine(deps: EngineDeps, settings: SettingsSnapshot, workspace: string | null): Promise<EngineState> {
+export async function prepareCompletionEngine(
+  deps: EngineDeps,
+  settings: SettingsSnapshot,
+  workspace: string | null,
+): Promise<EngineState> {
   const decision = await deps.runner.decide(
-    { task: 'completion', call: { kind: 'fim', prefix: '', suffix: '' }, promptTokens: 0, workspace, localOnly: !settings.completion.allowCloudFallback },
+    {
+      task: 'completion',
+      call: { kind: 'fim', prefix: '', suffix: '' },
+      promptTokens: 0,
+      workspace,
+      localOnly: !settings.completion.allowCloudFallback,
+    },
     settings,
     { preview: true },
   );
@@ -102,7 +112,8 @@ export async function prepareCompletionEngine(deps: EngineDeps, settings: Settin
         timers: systemTimers,
         logger: deps.logger,
         settings: { maxLines: settings.completion.maxLines },
-        onRequestEnd: (request) => deps.onRecord(recordFor(decision, model, settings, request, languageId, deps.ports.clock.now()), request),
+        onRequestEnd: (request) =>
+          deps.onRecord(recordFor(decision, model, settings, request, languageId, deps.ports.clock.now()), request),
       });
       pipelines.set(languageId, pipeline);
     }
@@ -125,24 +136,48 @@ export async function prepareCompletionEngine(deps: EngineDeps, settings: Settin
 }
 
 /** One ledger line per model request, with its own id so an acceptance can point at it. */
-export function recordFor(decision: Decision, model: ModelRef, settings: SettingsSnapshot, request: RequestRecord, language: string, now: number): DecisionRecord {
+export function recordFor(
+  decision: Decision,
+  model: ModelRef,
+  settings: SettingsSnapshot,
+  request: RequestRecord,
+  language: string,
+  now: number,
+): DecisionRecord {
   // Ids must be unique per line: the routing decision is shared by every request of this engine.
   const perRequest: Decision = { ...decision, id: `${decision.id}-${language}-r${request.requestId}`, at: now };
   const run =
     request.outcome === 'failed'
       ? new Error(errorText(request.error))
-      : { model, final: request.final ?? null, hops: [], aborted: request.outcome === 'cancelled', ttftMs: request.ttftMs, totalMs: request.totalMs };
+      : {
+          model,
+          final: request.final ?? null,
+          hops: [],
+          aborted: request.outcome === 'cancelled',
+          ttftMs: request.ttftMs,
+          totalMs: request.totalMs,
+        };
   return buildDecisionRecord({ decision: perRequest, settings, run, language });
 }
 
 function ollamaProblem(model: ModelRef, baseUrl: string | undefined, e: unknown): CompletionUnavailable {
   const kind = (e as { kind?: unknown } | undefined)?.kind;
   if (kind === 'notFound') {
-    return { kind: 'unavailable', model: model.id, message: `The completion model "${model.model}" is not pulled in Ollama.`, fixCommand: `ollama pull ${model.model}` };
+    return {
+      kind: 'unavailable',
+      model: model.id,
+      message: `The completion model "${model.model}" is not pulled in Ollama.`,
+      fixCommand: `ollama pull ${model.model}`,
+    };
   }
   if (kind === 'network' || kind === 'timeout' || (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))) {
     // The provider's own text already says "start it with `ollama serve`": the fix is added once, by the caller.
-    return { kind: 'unavailable', model: model.id, message: `Ollama is not answering${baseUrl ? ` at ${baseUrl}` : ''}.`, fixCommand: 'ollama serve' };
+    return {
+      kind: 'unavailable',
+      model: model.id,
+      message: `Ollama is not answering${baseUrl ? ` at ${baseUrl}` : ''}.`,
+      fixCommand: 'ollama serve',
+    };
   }
   return { kind: 'unavailable', model: model.id, message: `Could not read "${model.model}" from Ollama: ${errorText(e)}` };
 }

@@ -6,7 +6,8 @@ import type { RunResult } from '../../core/router/execute';
 export function unusableAnswer(result: Pick<RunResult, 'aborted' | 'final' | 'model'>): string | undefined {
   const who = result.model.id;
   if (result.aborted) return `The answer from ${who} was stopped before it was complete, so nothing was applied.`;
-  if (result.final === null) return `The answer from ${who} ended without its closing record, so it may be incomplete; nothing was applied. Try again.`;
+  if (result.final === null)
+    return `The answer from ${who} ended without its closing record, so it may be incomplete; nothing was applied. Try again.`;
   switch (result.final.stopReason) {
     case 'stop':
       return undefined;

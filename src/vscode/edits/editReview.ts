@@ -52,7 +52,9 @@ export async function applyProposal(p: EditProposal): Promise<ApplyProposalResul
   const edit = new vscode.WorkspaceEdit();
   edit.replace(p.document.uri, p.range, p.replacement);
   const applied = await vscode.workspace.applyEdit(edit);
-  return applied ? { kind: 'applied' } : { kind: 'failed', message: `VS Code could not apply the edit to ${name} (is the file read-only?). Nothing was changed.` };
+  return applied
+    ? { kind: 'applied' }
+    : { kind: 'failed', message: `VS Code could not apply the edit to ${name} (is the file read-only?). Nothing was changed.` };
 }
 
 type Outcome = 'accepted' | 'rejected';
@@ -103,12 +105,15 @@ export class EditReviews implements vscode.TextDocumentContentProvider, vscode.D
     this.pending.set(uri.toString(), { proposal, uri, text: proposedText(proposal) });
     await this.updateContext();
     await vscode.commands.executeCommand('vscode.diff', source, uri, `${baseName(source)} ↔ Switchboard's proposal`, { preview: false });
-    void vscode.window.showInformationMessage(`Switchboard: ${proposal.summary}. Review the diff, then accept or reject it.`, 'Accept', 'Reject').then(async (pick) => {
-      if (pick === undefined) return;
-      // The proposal may have been decided in the diff editor's title bar meanwhile.
-      const decided = pick === 'Accept' ? (await this.accept(uri)) !== undefined : await this.reject(uri);
-      if (!decided) void vscode.window.showInformationMessage(`Switchboard: that proposal for ${baseName(source)} was already accepted or rejected.`);
-    });
+    void vscode.window
+      .showInformationMessage(`Switchboard: ${proposal.summary}. Review the diff, then accept or reject it.`, 'Accept', 'Reject')
+      .then(async (pick) => {
+        if (pick === undefined) return;
+        // The proposal may have been decided in the diff editor's title bar meanwhile.
+        const decided = pick === 'Accept' ? (await this.accept(uri)) !== undefined : await this.reject(uri);
+        if (!decided)
+          void vscode.window.showInformationMessage(`Switchboard: that proposal for ${baseName(source)} was already accepted or rejected.`);
+      });
     return uri;
   }
 

@@ -20,7 +20,8 @@ let proposalCounter = 0;
 export function answerSummary(record: DecisionRecord): string {
   const parts: string[] = [];
   if (record.costUsd !== null) parts.push(record.costUsd === 0 ? '$0.00' : formatUsd(record.costUsd));
-  if (record.totalMs !== null) parts.push(record.totalMs < 1000 ? `${Math.round(record.totalMs)} ms` : `${(record.totalMs / 1000).toFixed(1)} s`);
+  if (record.totalMs !== null)
+    parts.push(record.totalMs < 1000 ? `${Math.round(record.totalMs)} ms` : `${(record.totalMs / 1000).toFixed(1)} s`);
   const via = record.hops.length > 0 ? `, after ${record.hops.map((h) => h.text).join('; ')}` : '';
   return parts.length > 0 ? `${parts.join(', ')}${via}` : via.slice(2);
 }
@@ -82,7 +83,15 @@ export async function editSelectionCommand(services: Services, reviews: EditRevi
   const name = path.slice(path.lastIndexOf('/') + 1);
   const outcome = await runRoutedTask(
     services,
-    { task: 'edit', call: { kind: 'chat', messages: prompt.messages }, promptTokens: prompt.estimatedTokens, fileCount: 1, workspace: services.settings.workspaceKey(document.uri), language: document.languageId, question: instruction },
+    {
+      task: 'edit',
+      call: { kind: 'chat', messages: prompt.messages },
+      promptTokens: prompt.estimatedTokens,
+      fileCount: 1,
+      workspace: services.settings.workspaceKey(document.uri),
+      language: document.languageId,
+      question: instruction,
+    },
     settings,
     `Switchboard: editing ${name}`,
   );
@@ -101,7 +110,9 @@ export async function editSelectionCommand(services: Services, reviews: EditRevi
   const replacement = extractReplacementCode(outcome.text, selection);
   const model = outcome.result.model.id;
   if (replacement.trim() === '') {
-    void vscode.window.showWarningMessage(`Switchboard: ${model} answered without any code, so there is nothing to apply. Rephrase the instruction and try again.`);
+    void vscode.window.showWarningMessage(
+      `Switchboard: ${model} answered without any code, so there is nothing to apply. Rephrase the instruction and try again.`,
+    );
     return;
   }
   if (replacement === selection) {
@@ -128,7 +139,11 @@ export class EditSelectionActions implements vscode.CodeActionProvider {
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
     if (range.isEmpty || !isCodeDocument(document)) return [];
     const action = new vscode.CodeAction('Edit with Switchboard…', vscode.CodeActionKind.RefactorRewrite);
-    action.command = { command: 'switchboard.editSelection', title: 'Edit with Switchboard…', arguments: [document.uri, new vscode.Range(range.start, range.end)] };
+    action.command = {
+      command: 'switchboard.editSelection',
+      title: 'Edit with Switchboard…',
+      arguments: [document.uri, new vscode.Range(range.start, range.end)],
+    };
     return [action];
   }
 }

@@ -153,7 +153,9 @@ export async function refactorCommand(services: Services, chat: ChatApi): Promis
     const already = readByPath.get(path);
     if (already) {
       if (already.document.version !== already.version || already.document.isClosed) {
-        return notApplied(`${path} changed while ${outcome.result.model.id} was answering, so its edits may no longer fit. Nothing was applied; run Refactor again.`);
+        return notApplied(
+          `${path} changed while ${outcome.result.model.id} was answering, so its edits may no longer fit. Nothing was applied; run Refactor again.`,
+        );
       }
       texts.set(path, already.text);
       existing.add(path);
@@ -202,7 +204,13 @@ function progressSubject(picked: readonly { path: string }[], sent: number): str
   return more > 0 ? `${first} and ${more} more file${more === 1 ? '' : 's'}` : first;
 }
 
-async function reportNotApplied(services: Services, chat: ChatApi, instruction: string, outcome: Extract<RoutedTaskOutcome, { kind: 'done' }>, problem: string): Promise<void> {
+async function reportNotApplied(
+  services: Services,
+  chat: ChatApi,
+  instruction: string,
+  outcome: Extract<RoutedTaskOutcome, { kind: 'done' }>,
+  problem: string,
+): Promise<void> {
   services.logger.warn(`refactor: ${problem}`);
   await services.recordOutcome(outcome.record, 'error');
   const fence = fenceFor(outcome.text);
@@ -212,7 +220,9 @@ async function reportNotApplied(services: Services, chat: ChatApi, instruction: 
     answerText: `> **Not applied.** ${problem}\n\nThe answer as it came:\n\n${fence}text\n${outcome.text.replace(/\n?$/, '\n')}${fence}`,
     meta: buildAnswerMeta({ decision: outcome.decision, record: outcome.record, model: outcome.result.model }),
   });
-  void vscode.window.showWarningMessage(`Switchboard: the refactor was not applied — ${problem} Its answer is in the chat.`, 'Show Chat').then((pick) => {
-    if (pick) void chat.reveal();
-  });
+  void vscode.window
+    .showWarningMessage(`Switchboard: the refactor was not applied — ${problem} Its answer is in the chat.`, 'Show Chat')
+    .then((pick) => {
+      if (pick) void chat.reveal();
+    });
 }

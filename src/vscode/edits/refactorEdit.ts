@@ -22,7 +22,12 @@ export interface RefactorEdit {
  * the Refactor Preview (with those entries unticked: the user ticks what to apply and presses Apply)
  * and applyEdit resolves false when the user discards.
  */
-export function buildRefactorEdit(results: readonly FileEditResult[], uriFor: (path: string) => vscode.Uri, label: RefactorEditLabel, existing: (path: string) => boolean): RefactorEdit {
+export function buildRefactorEdit(
+  results: readonly FileEditResult[],
+  uriFor: (path: string) => vscode.Uri,
+  label: RefactorEditLabel,
+  existing: (path: string) => boolean,
+): RefactorEdit {
   const edit = new vscode.WorkspaceEdit();
   const metadata: vscode.WorkspaceEditEntryMetadata = {
     needsConfirmation: true,
@@ -42,7 +47,12 @@ export function buildRefactorEdit(results: readonly FileEditResult[], uriFor: (p
       continue;
     }
     for (const change of file.edits) {
-      edit.replace(uri, new vscode.Range(change.start.line, change.start.character, change.end.line, change.end.character), change.newText, metadata);
+      edit.replace(
+        uri,
+        new vscode.Range(change.start.line, change.start.character, change.end.line, change.end.character),
+        change.newText,
+        metadata,
+      );
       changeCount += 1;
     }
   }

@@ -19,7 +19,12 @@ export type RoutedTaskOutcome =
 
 const PROGRESS_EVERY_MS = 100;
 
-export async function runRoutedTask(services: Pick<Services, 'runner' | 'logger' | 'showBudgetSignals'>, request: TaskRequest, settings: SettingsSnapshot, title: string): Promise<RoutedTaskOutcome> {
+export async function runRoutedTask(
+  services: Pick<Services, 'runner' | 'logger' | 'showBudgetSignals'>,
+  request: TaskRequest,
+  settings: SettingsSnapshot,
+  title: string,
+): Promise<RoutedTaskOutcome> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
     withAbortSignal(token, async (signal) => {
       let decision: Decision | undefined;
@@ -55,7 +60,12 @@ export async function runRoutedTask(services: Pick<Services, 'runner' | 'logger'
           case 'failed':
             services.showBudgetSignals(event.budgetSignals);
             if (signal.aborted) return { kind: 'aborted', text, record: event.record };
-            return { kind: 'failed', message: failureMessage(event.error, decision!), record: event.record, ...(event.needsKeyFor && { needsKeyFor: event.needsKeyFor }) };
+            return {
+              kind: 'failed',
+              message: failureMessage(event.error, decision!),
+              record: event.record,
+              ...(event.needsKeyFor && { needsKeyFor: event.needsKeyFor }),
+            };
         }
       }
       throw new Error(`the ${request.task} request ended without a result`);

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { displayPath } from '../chat/editorContext';
 
 export const MAX_LISTED_FILES = 5000;
-const EXCLUDE = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/.tools/**,**/*.vsix,**/*.png,**/*.jpg,**/*.gif,**/*.ico,**/*.woff*,**/*.zip,**/*.gz}';
+const EXCLUDE =
+  '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/.tools/**,**/*.vsix,**/*.png,**/*.jpg,**/*.gif,**/*.ico,**/*.woff*,**/*.zip,**/*.gz}';
 
 export interface WorkspaceFile {
   uri: vscode.Uri;
@@ -50,7 +51,8 @@ export async function pickWorkspaceFiles(options: PickFilesOptions): Promise<vsc
   });
   // Ticked files first, so the user sees what is already chosen.
   items.sort((a, b) => Number(b.picked ?? false) - Number(a.picked ?? false));
-  if (options.allowBrowse) items.unshift({ label: '$(folder-opened) Browse…', description: 'a file outside this list', browse: true, alwaysShow: true });
+  if (options.allowBrowse)
+    items.unshift({ label: '$(folder-opened) Browse…', description: 'a file outside this list', browse: true, alwaysShow: true });
   const quickPickOptions = { title: options.title, placeHolder: options.placeHolder, matchOnDescription: true };
   const picks = options.canPickMany
     ? await vscode.window.showQuickPick(items, { ...quickPickOptions, canPickMany: true })

@@ -38,11 +38,17 @@ async function pickTwo(settings: SettingsSnapshot): Promise<[ModelRef, ModelRef]
   const candidates = comparisonCandidates(settings);
   if (candidates.length < 2) {
     const why = settings.privacy.localOnly ? ' (switchboard.privacy.localOnly allows local models only)' : '';
-    void vscode.window.showWarningMessage(`Switchboard: a comparison needs two models, but only ${candidates.length} can be used${why}. Add models in switchboard.models.`);
+    void vscode.window.showWarningMessage(
+      `Switchboard: a comparison needs two models, but only ${candidates.length} can be used${why}. Add models in switchboard.models.`,
+    );
     return undefined;
   }
   const items = candidates.map((m, i) => ({ label: m.id, description: `${m.provider} · ${m.tier}`, picked: i < 2, model: m }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Switchboard: Compare Models — pick two', canPickMany: true, ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Switchboard: Compare Models — pick two',
+    canPickMany: true,
+    ignoreFocusOut: true,
+  });
   if (!picked) return undefined;
   if (picked.length !== 2) {
     void vscode.window.showWarningMessage(`Switchboard: pick exactly two models to compare (you picked ${picked.length}).`);
@@ -71,14 +77,22 @@ export async function compareModels(services: Services, panel: RouterPanelHost):
     const preview = await services.runner.decide(requestFor(model), settings, { preview: true });
     if (preview.chosen !== null) continue;
     const why = preview.candidates.find((c) => !c.kept)?.reason ?? preview.explanation;
-    void vscode.window.showWarningMessage(`Switchboard: ${model.id} cannot answer right now (${why}), so the comparison did not start. Try again then, or pick another model.`);
+    void vscode.window.showWarningMessage(
+      `Switchboard: ${model.id} cannot answer right now (${why}), so the comparison did not start. Try again then, or pick another model.`,
+    );
     return;
   }
   const id = randomUUID();
   const blinded = blindComparison(id, 'chat', { model: pair[0].id, answer: pair[0] }, { model: pair[1].id, answer: pair[1] }, Math.random);
   panel.show();
   // Not tied to the panel: closing it leaves both calls running; only deactivation aborts them.
-  const signal = panel.beginComparison(blinded.sealed, { type: 'comparisonStarted', comparisonId: id, task: 'chat', prompt, startedAt: services.ports.clock.now() });
+  const signal = panel.beginComparison(blinded.sealed, {
+    type: 'comparisonStarted',
+    comparisonId: id,
+    task: 'chat',
+    prompt,
+    startedAt: services.ports.clock.now(),
+  });
   const runSide = async (side: ComparisonSide, model: ModelRef): Promise<void> => {
     try {
       const events = services.runner.run(requestFor(model), settings, signal);
@@ -88,20 +102,43 @@ export async function compareModels(services: Services, panel: RouterPanelHost):
         else if (signal.aborted && (ev.type === 'done' || ev.type === 'failed')) return;
         else if (ev.type === 'done') {
           services.showBudgetSignals(ev.budgetSignals);
-          panel.postComparison({ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: ev.result.ttftMs, totalMs: ev.result.totalMs, costUsd: ev.record.costUsd });
+          panel.postComparison({
+            type: 'comparisonSideDone',
+            comparisonId: id,
+            side,
+            ttftMs: ev.result.ttftMs,
+            totalMs: ev.result.totalMs,
+            costUsd: ev.record.costUsd,
+          });
           return;
         } else if (ev.type === 'failed') {
           services.showBudgetSignals(ev.budgetSignals);
           services.logger.warn(`compare models: side ${side} (${model.id}) failed: ${ev.error.message}`);
           // The card stays blind: the error names the side, not the model.
-          panel.postComparison({ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: null, totalMs: null, costUsd: ev.record.costUsd, error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.` });
+          panel.postComparison({
+            type: 'comparisonSideDone',
+            comparisonId: id,
+            side,
+            ttftMs: null,
+            totalMs: null,
+            costUsd: ev.record.costUsd,
+            error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.`,
+          });
           return;
         }
       }
     } catch (e) {
       if (signal.aborted) return;
       services.logger.warn(`compare models: side ${side} (${model.id}) failed: ${e instanceof Error ? e.message : String(e)}`);
-      panel.postComparison({ type: 'comparisonSideDone', comparisonId: id, side, ttftMs: null, totalMs: null, costUsd: null, error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.` });
+      panel.postComparison({
+        type: 'comparisonSideDone',
+        comparisonId: id,
+        side,
+        ttftMs: null,
+        totalMs: null,
+        costUsd: null,
+        error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.`,
+      });
     }
   };
   await Promise.all([runSide('a', blinded.shown.a), runSide('b', blinded.shown.b)]);

@@ -146,7 +146,9 @@ export class RouterPanelHost implements vscode.Disposable {
       const ledger = await this.services.ledger;
       if (ledger) for await (const line of ledger.records()) lines.push(line);
     } catch (e) {
-      this.services.logger.warn(`router panel: could not read the decision ledger, showing live decisions only: ${e instanceof Error ? e.message : String(e)}`);
+      this.services.logger.warn(
+        `router panel: could not read the decision ledger, showing live decisions only: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     const session = RouterPanelSession.fromLedger(lines, this.env);
     session.setVotes(this.votes.all());
@@ -247,7 +249,9 @@ export class RouterPanelHost implements vscode.Disposable {
       case 'applyProposal':
         return this.applyProposal(session, message.id, message.task);
       case 'setAutoApply': {
-        await vscode.workspace.getConfiguration(SETTINGS_SECTION).update('ab.autoApplyRoutes', message.enabled, vscode.ConfigurationTarget.Global);
+        await vscode.workspace
+          .getConfiguration(SETTINGS_SECTION)
+          .update('ab.autoApplyRoutes', message.enabled, vscode.ConfigurationTarget.Global);
         this.env = { ...this.env, autoApply: message.enabled };
         session.updateEnvironment(this.env);
         return session.feelMessages().filter((m) => m.type === 'proposals');
@@ -275,22 +279,52 @@ export class RouterPanelHost implements vscode.Disposable {
         await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
       }
     } catch (e) {
-      return { type: 'exportDone', replyTo: id, ok: false, message: `Could not write ${target.fsPath}: ${e instanceof Error ? e.message : String(e)}` };
+      return {
+        type: 'exportDone',
+        replyTo: id,
+        ok: false,
+        message: `Could not write ${target.fsPath}: ${e instanceof Error ? e.message : String(e)}`,
+      };
     }
-    return { type: 'exportDone', replyTo: id, ok: true, message: `Saved ${count.toLocaleString('en-US')} decision${count === 1 ? '' : 's'} to ${target.fsPath}.` };
+    return {
+      type: 'exportDone',
+      replyTo: id,
+      ok: true,
+      message: `Saved ${count.toLocaleString('en-US')} decision${count === 1 ? '' : 's'} to ${target.fsPath}.`,
+    };
   }
 
   private async vote(session: RouterPanelSession, message: RouterWebviewMessageOf<'vote'>): Promise<RouterHostMessage[]> {
     const order = this.sealed.get(message.comparisonId);
-    if (!order) return [{ type: 'error', replyTo: message.id, message: 'That comparison has ended (the window was reloaded since it ran), so the vote was not recorded.' }];
+    if (!order)
+      return [
+        {
+          type: 'error',
+          replyTo: message.id,
+          message: 'That comparison has ended (the window was reloaded since it ran), so the vote was not recorded.',
+        },
+      ];
     const workspace = this.env.workspace ?? undefined;
-    const revealed = revealAfterVote(order, { choice: message.choice, tags: message.tags, time: this.services.ports.clock.now(), workspace });
+    const revealed = revealAfterVote(order, {
+      choice: message.choice,
+      tags: message.tags,
+      time: this.services.ports.clock.now(),
+      workspace,
+    });
     this.sealed.delete(message.comparisonId);
     this.comparisons.end(message.comparisonId);
     session.setVotes(await this.votes.add(revealed.vote));
     if (this.env.autoApply) await this.autoApplyProposal(session, order.task);
     return [
-      { type: 'comparisonRevealed', replyTo: message.id, comparisonId: message.comparisonId, choice: message.choice, modelA: revealed.modelA, modelB: revealed.modelB, winner: revealed.winner ?? null },
+      {
+        type: 'comparisonRevealed',
+        replyTo: message.id,
+        comparisonId: message.comparisonId,
+        choice: message.choice,
+        modelA: revealed.modelA,
+        modelB: revealed.modelB,
+        winner: revealed.winner ?? null,
+      },
       ...session.feelMessages(),
     ];
   }
@@ -298,13 +332,28 @@ export class RouterPanelHost implements vscode.Disposable {
   private async applyProposal(session: RouterPanelSession, id: string, task: TaskKind): Promise<RouterHostMessage[]> {
     const proposals = session.feelMessages().find((m) => m.type === 'proposals');
     const proposal = proposals?.type === 'proposals' ? proposals.proposals.find((p) => p.task === task) : undefined;
-    if (proposal?.kind !== 'propose') return [{ type: 'proposalApplied', replyTo: id, task, ok: false, message: `There is no ${task} route change to apply.` }];
+    if (proposal?.kind !== 'propose')
+      return [{ type: 'proposalApplied', replyTo: id, task, ok: false, message: `There is no ${task} route change to apply.` }];
     if (!vscode.workspace.workspaceFolders?.length && !vscode.workspace.workspaceFile) {
-      return [{ type: 'proposalApplied', replyTo: id, task, ok: false, message: 'Open a folder first: route changes are saved in the workspace settings.' }];
+      return [
+        {
+          type: 'proposalApplied',
+          replyTo: id,
+          task,
+          ok: false,
+          message: 'Open a folder first: route changes are saved in the workspace settings.',
+        },
+      ];
     }
     await this.writeRoute(session, task, proposal.proposedRoute);
     return [
-      { type: 'proposalApplied', replyTo: id, task, ok: true, message: `switchboard.routes.${task} is now ${proposal.proposedRoute.join(', ')} in this workspace.` },
+      {
+        type: 'proposalApplied',
+        replyTo: id,
+        task,
+        ok: true,
+        message: `switchboard.routes.${task} is now ${proposal.proposedRoute.join(', ')} in this workspace.`,
+      },
       ...session.feelMessages().filter((m) => m.type === 'proposals'),
     ];
   }
@@ -315,7 +364,9 @@ export class RouterPanelHost implements vscode.Disposable {
     const proposal = proposals?.type === 'proposals' ? proposals.proposals.find((p) => p.task === task) : undefined;
     if (proposal?.kind !== 'propose' || (!vscode.workspace.workspaceFolders?.length && !vscode.workspace.workspaceFile)) return;
     await this.writeRoute(session, task, proposal.proposedRoute);
-    void vscode.window.showInformationMessage(`Switchboard: your votes made switchboard.routes.${task} ${proposal.proposedRoute.join(', ')} in this workspace (auto-apply is on).`);
+    void vscode.window.showInformationMessage(
+      `Switchboard: your votes made switchboard.routes.${task} ${proposal.proposedRoute.join(', ')} in this workspace (auto-apply is on).`,
+    );
   }
 
   /** Writes one task's route into the workspace settings, keeping the other tasks' routes set there. */

@@ -113,11 +113,14 @@ export const anthropicWire: WireFormat<AnthropicStandinUsage> = {
       event('message_stop', { type: 'message_stop' }),
     ];
   },
-  malformed: () => 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"oops"\n\n',
+  malformed: () =>
+    'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"oops"\n\n',
   streamError: (_request, errorType, message) =>
     event('error', anthropicErrorBody(errorType ?? 'overloaded_error', message ?? 'Overloaded')),
   errorBody(status) {
-    const [type, message] = ERROR_TYPES[status] ?? (status >= 500 ? ['api_error', 'Internal server error'] : ['invalid_request_error', `Stand-in error ${status}.`]);
+    const [type, message] =
+      ERROR_TYPES[status] ??
+      (status >= 500 ? ['api_error', 'Internal server error'] : ['invalid_request_error', `Stand-in error ${status}.`]);
     return anthropicErrorBody(type, message);
   },
   errorHeaders: () => ({ 'request-id': 'req_standin' }),

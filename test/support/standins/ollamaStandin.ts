@@ -99,8 +99,23 @@ function doneLine(request: RecordedRequest, step: OllamaStandinStep, tokens: str
   };
   const text = fullText ?? '';
   return isChat(request)
-    ? { model: modelOf(request, step), created_at: CREATED_AT, message: { role: 'assistant', content: text }, done: true, done_reason: step.stopReason ?? 'stop', ...counts }
-    : { model: modelOf(request, step), created_at: CREATED_AT, response: text, done: true, done_reason: step.stopReason ?? 'stop', context: [1, 2, 3], ...counts };
+    ? {
+        model: modelOf(request, step),
+        created_at: CREATED_AT,
+        message: { role: 'assistant', content: text },
+        done: true,
+        done_reason: step.stopReason ?? 'stop',
+        ...counts,
+      }
+    : {
+        model: modelOf(request, step),
+        created_at: CREATED_AT,
+        response: text,
+        done: true,
+        done_reason: step.stopReason ?? 'stop',
+        context: [1, 2, 3],
+        ...counts,
+      };
 }
 
 function notFound(model: string) {
@@ -127,7 +142,14 @@ function wireFor(models: OllamaStandinModel[]): WireFormat<OllamaStandinUsage> {
               modified_at: CREATED_AT,
               size: 986_061_892,
               digest: m.digest,
-              details: { parent_model: '', format: 'gguf', family: m.family, families: [m.family], parameter_size: m.parameterSize, quantization_level: 'Q4_K_M' },
+              details: {
+                parent_model: '',
+                format: 'gguf',
+                family: m.family,
+                families: [m.family],
+                parameter_size: m.parameterSize,
+                quantization_level: 'Q4_K_M',
+              },
             })),
           },
         };
@@ -143,7 +165,14 @@ function wireFor(models: OllamaStandinModel[]): WireFormat<OllamaStandinUsage> {
             modelfile: `FROM ${model.name}\nTEMPLATE """${model.template}"""\n`,
             parameters: model.parameters,
             template: model.template,
-            details: { parent_model: '', format: 'gguf', family: model.family, families: [model.family], parameter_size: model.parameterSize, quantization_level: 'Q4_K_M' },
+            details: {
+              parent_model: '',
+              format: 'gguf',
+              family: model.family,
+              families: [model.family],
+              parameter_size: model.parameterSize,
+              quantization_level: 'Q4_K_M',
+            },
             model_info: {
               'general.architecture': model.architecture,
               'general.parameter_count': 1_543_714_304,
@@ -161,8 +190,10 @@ function wireFor(models: OllamaStandinModel[]): WireFormat<OllamaStandinUsage> {
     open: () => [],
     token: (request, step, text) => line(partLine(request, step, text)),
     close: (request, step, tokens) => [line(doneLine(request, step, tokens))],
-    malformed: (request) => (isChat(request) ? '{"model":"broken","message":{"role":"assistant","content":"oops"\n' : '{"model":"broken","response":"oops"\n'),
-    streamError: (_request, _type, message) => line({ error: message ?? 'an error was encountered while running the model: unexpected EOF' }),
+    malformed: (request) =>
+      isChat(request) ? '{"model":"broken","message":{"role":"assistant","content":"oops"\n' : '{"model":"broken","response":"oops"\n',
+    streamError: (_request, _type, message) =>
+      line({ error: message ?? 'an error was encountered while running the model: unexpected EOF' }),
     errorBody(status, request) {
       if (status === 404) return notFound(bodyOf(request).model ?? '');
       if (status === 503) return { error: 'server busy, please try again.  maximum pending requests exceeded' };

@@ -99,7 +99,10 @@ export const openAIWire: WireFormat<OpenAIStandinUsage> = {
     (request.method === 'POST' && /\/completions$/.test(request.path)) || (request.method === 'GET' && /\/models$/.test(request.path)),
   answerJson(request, step, tokens) {
     if (request.method === 'GET') {
-      return { status: 200, body: { object: 'list', data: [{ id: step.model ?? 'gpt-standin', object: 'model', created: CREATED, owned_by: 'standin' }] } };
+      return {
+        status: 200,
+        body: { object: 'list', data: [{ id: step.model ?? 'gpt-standin', object: 'model', created: CREATED, owned_by: 'standin' }] },
+      };
     }
     if (bodyOf(request).stream === true) return undefined;
     const text = tokens.join('');
@@ -122,7 +125,13 @@ export const openAIWire: WireFormat<OpenAIStandinUsage> = {
   },
   open(request, step) {
     if (isLegacy(request)) return [];
-    return [sse(chunkEnvelope(request, step, [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]))];
+    return [
+      sse(
+        chunkEnvelope(request, step, [
+          { index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null },
+        ]),
+      ),
+    ];
   },
   token: (request, step, text) => sse(chunkEnvelope(request, step, [textChoice(request, text, null)])),
   close(request, step, tokens) {
@@ -135,11 +144,24 @@ export const openAIWire: WireFormat<OpenAIStandinUsage> = {
   },
   malformed: () => 'data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"oops"\n\n',
   streamError: (_request, errorType, message) =>
-    sse({ error: { message: message ?? 'The server had an error while processing your request.', type: errorType ?? 'server_error', param: null, code: null } }),
+    sse({
+      error: {
+        message: message ?? 'The server had an error while processing your request.',
+        type: errorType ?? 'server_error',
+        param: null,
+        code: null,
+      },
+    }),
   errorBody(status, request) {
-    const known = ERRORS[status] ?? { message: `Stand-in error ${status}.`, type: status >= 500 ? 'server_error' : 'invalid_request_error', code: null };
+    const known = ERRORS[status] ?? {
+      message: `Stand-in error ${status}.`,
+      type: status >= 500 ? 'server_error' : 'invalid_request_error',
+      code: null,
+    };
     const masked = status === 401 ? maskedKey(request) : '';
-    const message = masked ? `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.` : known.message;
+    const message = masked
+      ? `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`
+      : known.message;
     return { error: { message, type: known.type, param: null, code: known.code } };
   },
 };

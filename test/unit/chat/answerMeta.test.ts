@@ -11,11 +11,30 @@ const AT = new Date(2026, 10, 25, 9, 30).getTime();
 
 const settings = settingsWith({
   models: [
-    { id: 'claude-haiku-4-5', provider: 'anthropic', model: 'claude-haiku-4-5', tier: 'mid', contextWindow: 200_000, price: { input: 1, output: 5 } },
-    { id: 'gpt-6-luna', provider: 'openai', model: 'gpt-6-luna', tier: 'mid', contextWindow: 1_050_000, price: { input: 1.25, output: 10 } },
+    {
+      id: 'claude-haiku-4-5',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      tier: 'mid',
+      contextWindow: 200_000,
+      price: { input: 1, output: 5 },
+    },
+    {
+      id: 'gpt-6-luna',
+      provider: 'openai',
+      model: 'gpt-6-luna',
+      tier: 'mid',
+      contextWindow: 1_050_000,
+      price: { input: 1.25, output: 10 },
+    },
     { id: 'tiny', provider: 'openai', model: 'tiny', tier: 'mid', contextWindow: 1000 },
   ],
-  routes: { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna'], refactor: ['claude-sonnet-5-5'], chat: ['tiny', 'claude-haiku-4-5', 'gpt-6-luna'] },
+  routes: {
+    completion: ['qwen2.5-coder:1.5b-base'],
+    edit: ['gpt-6-luna'],
+    refactor: ['claude-sonnet-5-5'],
+    chat: ['tiny', 'claude-haiku-4-5', 'gpt-6-luna'],
+  },
   'chat.escalation': { mode: 'never', threshold: 0.5, models: [] },
 });
 
@@ -28,7 +47,10 @@ const overloaded: Hop = {
 };
 
 describe('answer meta', () => {
-  const decision = routeRequest({ task: 'chat', promptTokens: 3000, question: 'what does this do?', workspace: '/repo' }, settings, { now: AT, newId: () => 'd1' });
+  const decision = routeRequest({ task: 'chat', promptTokens: 3000, question: 'what does this do?', workspace: '/repo' }, settings, {
+    now: AT,
+    newId: () => 'd1',
+  });
 
   it('the decision drops the too-small model and picks the next (fixture check)', () => {
     assert.equal(decision.chosen?.id, 'claude-haiku-4-5');
@@ -42,7 +64,13 @@ describe('answer meta', () => {
     const gpt = decision.fallbacks[0];
     const run: RunResult = {
       model: gpt,
-      final: { model: 'gpt-6-luna', usage: { inputTokens: 1200, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0 }, ttftMs: 100, totalMs: 900, stopReason: 'stop' },
+      final: {
+        model: 'gpt-6-luna',
+        usage: { inputTokens: 1200, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        ttftMs: 100,
+        totalMs: 900,
+        stopReason: 'stop',
+      },
       hops: [{ ...overloaded, retryAfterMs: 12_000 }],
       aborted: false,
       ttftMs: 180,
@@ -58,9 +86,15 @@ describe('answer meta', () => {
     assert.equal(meta.dropped.length, 1);
     assert.equal(meta.dropped[0].modelId, 'tiny');
     assert.match(meta.dropped[0].reason, /context window/);
-    assert.ok(meta.reasons.some((r) => r.includes('fallback chain after claude-haiku-4-5 overloaded → gpt-6-luna')), meta.reasons.join(' | '));
+    assert.ok(
+      meta.reasons.some((r) => r.includes('fallback chain after claude-haiku-4-5 overloaded → gpt-6-luna')),
+      meta.reasons.join(' | '),
+    );
     assert.ok(meta.reasons.includes('listed in switchboard.routes.chat'), meta.reasons.join(' | '));
-    assert.ok(meta.reasons.some((r) => /^difficulty \d\.\d\d/.test(r)), meta.reasons.join(' | '));
+    assert.ok(
+      meta.reasons.some((r) => /^difficulty \d\.\d\d/.test(r)),
+      meta.reasons.join(' | '),
+    );
     assert.deepEqual(meta.usage, { inputTokens: 1200, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0 });
     // 1,200 × $1.25 + 300 × $10 per 1M
     assert.equal(meta.costUsd, 0.0045);
@@ -68,7 +102,9 @@ describe('answer meta', () => {
     assert.equal(meta.totalMs, 1000);
     assert.equal(meta.stopped, false);
     // Without the run's hops, the record's (no retry-after) still give the fallback.
-    assert.deepEqual(buildAnswerMeta({ decision, record, model: gpt }).fallbacks, [{ from: 'claude-haiku-4-5', to: 'gpt-6-luna', reason: 'overloaded' }]);
+    assert.deepEqual(buildAnswerMeta({ decision, record, model: gpt }).fallbacks, [
+      { from: 'claude-haiku-4-5', to: 'gpt-6-luna', reason: 'overloaded' },
+    ]);
   });
 
   it('marks a stopped answer and a pinned model', () => {
@@ -84,7 +120,11 @@ describe('answer meta', () => {
 
   it('has no fallback for a hop with nothing left to try', () => {
     assert.equal(fallbackOf({ ...overloaded, to: null }), undefined);
-    assert.deepEqual(fallbackOf({ ...overloaded, kind: 'rateLimit', retryAfterMs: 400 }), { from: 'claude-haiku-4-5', to: 'gpt-6-luna', reason: 'rate-limited (retry in 400 ms)' });
+    assert.deepEqual(fallbackOf({ ...overloaded, kind: 'rateLimit', retryAfterMs: 400 }), {
+      from: 'claude-haiku-4-5',
+      to: 'gpt-6-luna',
+      reason: 'rate-limited (retry in 400 ms)',
+    });
   });
 
   it('offers every model but completion-only ones for pinning', () => {
@@ -102,8 +142,20 @@ describe('failure view', () => {
   const decision = routeRequest({ task: 'chat', promptTokens: 100, question: 'hi' }, settings, { now: AT });
 
   it('uses the provider message of a single failure and offers to set that provider key', () => {
-    const auth = new ProviderError({ kind: 'auth', provider: 'anthropic', model: 'claude-haiku-4-5', message: 'Anthropic rejected the API key (401). Set a valid key with "Switchboard: Set API Key".' });
-    const error = new RoutedRunError({ message: `claude-haiku-4-5 rejected the API key: ${auth.message}`, hops: [], outputStarted: false, model: decision.chosen, kind: 'auth', cause: auth });
+    const auth = new ProviderError({
+      kind: 'auth',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      message: 'Anthropic rejected the API key (401). Set a valid key with "Switchboard: Set API Key".',
+    });
+    const error = new RoutedRunError({
+      message: `claude-haiku-4-5 rejected the API key: ${auth.message}`,
+      hops: [],
+      outputStarted: false,
+      model: decision.chosen,
+      kind: 'auth',
+      cause: auth,
+    });
     const view = describeFailure(error, decision, 'anthropic');
     assert.match(view.message, /Anthropic rejected the API key/);
     assert.deepEqual(view.actions[0], { label: 'Set Anthropic API Key', command: 'switchboard.setApiKey', args: ['anthropic'] });
@@ -116,18 +168,44 @@ describe('failure view', () => {
   it('lists each provider message when the whole chain failed', () => {
     const hops: Hop[] = [
       overloaded,
-      { from: 'gpt-6-luna', to: null, kind: 'network', message: 'Cannot connect to OpenAI at http://127.0.0.1:9 (ECONNREFUSED) — check your network, proxy or the base URL.', text: 'gpt-6-luna unreachable → no fallback left' },
+      {
+        from: 'gpt-6-luna',
+        to: null,
+        kind: 'network',
+        message: 'Cannot connect to OpenAI at http://127.0.0.1:9 (ECONNREFUSED) — check your network, proxy or the base URL.',
+        text: 'gpt-6-luna unreachable → no fallback left',
+      },
     ];
     const error = new RoutedRunError({ message: 'every model failed: …', hops, outputStarted: false, model: null, kind: 'network' });
     const message = failureMessage(error, decision);
-    assert.match(message, /^Every model for this chat failed\. claude-haiku-4-5: Anthropic is overloaded .* gpt-6-luna: Cannot connect to OpenAI/);
-    assert.deepEqual(describeFailure(error, decision).actions[0], { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['switchboard.endpoints'] });
-    const single = new RoutedRunError({ message: 'every model failed: x', hops: [hops[1]], outputStarted: false, model: null, kind: 'network' });
+    assert.match(
+      message,
+      /^Every model for this chat failed\. claude-haiku-4-5: Anthropic is overloaded .* gpt-6-luna: Cannot connect to OpenAI/,
+    );
+    assert.deepEqual(describeFailure(error, decision).actions[0], {
+      label: 'Open Settings',
+      command: 'workbench.action.openSettings',
+      args: ['switchboard.endpoints'],
+    });
+    const single = new RoutedRunError({
+      message: 'every model failed: x',
+      hops: [hops[1]],
+      outputStarted: false,
+      model: null,
+      kind: 'network',
+    });
     assert.equal(failureMessage(single, decision), hops[1].message);
   });
 
   it('explains a request no model could take, pointing at the setting that blocks it', () => {
-    const blocked = routeRequest({ task: 'chat', promptTokens: 100, question: 'hi' }, settingsWith({ 'privacy.localOnly': true, routes: { completion: ['qwen2.5-coder:1.5b-base'], edit: [], refactor: [], chat: ['gpt-6-luna'] } }), { now: AT });
+    const blocked = routeRequest(
+      { task: 'chat', promptTokens: 100, question: 'hi' },
+      settingsWith({
+        'privacy.localOnly': true,
+        routes: { completion: ['qwen2.5-coder:1.5b-base'], edit: [], refactor: [], chat: ['gpt-6-luna'] },
+      }),
+      { now: AT },
+    );
     assert.equal(blocked.chosen, null);
     const error = new RoutedRunError({ message: blocked.explanation, hops: [], outputStarted: false, model: null, kind: 'noCandidate' });
     const view = describeFailure(error, blocked);

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { MAX_HISTORY_TURNS, MAX_STORED_ANSWER_CHARS, boundHistory, readStoredHistory, toStoredHistory } from '../../../src/vscode/chat/chatHistory';
+import {
+  MAX_HISTORY_TURNS,
+  MAX_STORED_ANSWER_CHARS,
+  boundHistory,
+  readStoredHistory,
+  toStoredHistory,
+} from '../../../src/vscode/chat/chatHistory';
 import type { ChatTurn } from '../../../src/shared/protocol';
 
 const turn = (i: number, extra: Partial<ChatTurn> = {}): ChatTurn => ({ id: `t${i}`, userText: `q${i}`, answerText: `a${i}`, ...extra });
@@ -28,10 +34,18 @@ describe('chat history in workspace state', () => {
   });
 
   it('reads damaged or foreign state as empty or without the bad turns, never throwing', () => {
-    for (const raw of [undefined, null, 42, 'x', [], { version: 2, turns: [] }, { version: 1, turns: 'no' }]) assert.deepEqual(readStoredHistory(raw), []);
+    for (const raw of [undefined, null, 42, 'x', [], { version: 2, turns: [] }, { version: 1, turns: 'no' }])
+      assert.deepEqual(readStoredHistory(raw), []);
     const got = readStoredHistory({
       version: 1,
-      turns: [turn(1), { id: 'bad id with spaces', userText: 'q', answerText: 'a' }, { id: 't3', userText: 5, answerText: 'a' }, turn(1), null, turn(4, { meta: { nonsense: true } as never })],
+      turns: [
+        turn(1),
+        { id: 'bad id with spaces', userText: 'q', answerText: 'a' },
+        { id: 't3', userText: 5, answerText: 'a' },
+        turn(1),
+        null,
+        turn(4, { meta: { nonsense: true } as never }),
+      ],
     });
     assert.deepEqual(
       got.map((t) => t.id),

@@ -55,7 +55,12 @@ describe('chat prompt', () => {
   });
 
   it('fences code that itself contains a fence with a longer fence', () => {
-    const p = buildChatPrompt({ history: [], question: 'q', context: [{ kind: 'file', path: 'README.md', text: '```js\nx\n```\n' }], ...BIG });
+    const p = buildChatPrompt({
+      history: [],
+      question: 'q',
+      context: [{ kind: 'file', path: 'README.md', text: '```js\nx\n```\n' }],
+      ...BIG,
+    });
     assert.match(p.messages[1].content, /````\n```js\nx\n```\n````/);
   });
 
@@ -84,8 +89,14 @@ describe('chat prompt', () => {
     assert.match(user, /\(only the first \d+ of 2000 lines are shown\)/);
     assert.doesNotMatch(user, /other 1\n/);
     assert.equal(p.fileCount, 2);
-    assert.ok(p.notes.some((n) => n.startsWith('src/big.ts: showing the first')), p.notes.join('\n'));
-    assert.ok(p.notes.some((n) => n.startsWith('src/other.ts: left out')), p.notes.join('\n'));
+    assert.ok(
+      p.notes.some((n) => n.startsWith('src/big.ts: showing the first')),
+      p.notes.join('\n'),
+    );
+    assert.ok(
+      p.notes.some((n) => n.startsWith('src/other.ts: left out')),
+      p.notes.join('\n'),
+    );
     // The context stays within its budget (plus the fixed wrapper and question).
     assert.ok(estimateTokens(user) <= 600 + 40, `${estimateTokens(user)} tokens`);
   });
@@ -104,7 +115,10 @@ describe('chat prompt', () => {
     assert.equal(p.messages[1].content, 'recent question');
     assert.match(p.messages[2].content, /^recent answer\n\n\(The user stopped this answer/);
     assert.equal(p.messages[3].content, 'now');
-    assert.ok(p.notes.some((n) => /1 oldest turn/.test(n)), p.notes.join('\n'));
+    assert.ok(
+      p.notes.some((n) => /1 oldest turn/.test(n)),
+      p.notes.join('\n'),
+    );
 
     const all = buildChatPrompt({ history, question: 'now', context: [], contextBudgetTokens: 0, historyBudgetTokens: 10_000 });
     assert.deepEqual(

@@ -19,7 +19,8 @@ function slowClock(step: number): Clock {
   return { now: () => t, monotonic: () => (t += step) };
 }
 
-const lines = (n: number, tag = 'line') => Array.from({ length: n }, (_, i) => `${tag} ${String(i).padStart(3, '0')} xxxxxxxxxxxxxxxxxxxx`).join('\n');
+const lines = (n: number, tag = 'line') =>
+  Array.from({ length: n }, (_, i) => `${tag} ${String(i).padStart(3, '0')} xxxxxxxxxxxxxxxxxxxx`).join('\n');
 
 describe('context: token estimate', () => {
   it('is about 3.5 characters per token, rounded up', () => {
@@ -96,7 +97,7 @@ describe('context: snippets from recently viewed files', () => {
     assert.deepEqual([...identifierSet('const foo = bar(foo); return x')].sort(), ['bar', 'foo']);
   });
 
-  it('picks the window of the file that shares identifiers with the cursor\'s lines', () => {
+  it("picks the window of the file that shares identifiers with the cursor's lines", () => {
     const context = gatherContext(input, 1000, still, new SnippetRetriever());
     assert.equal(context.timedOut, false);
     assert.ok(context.snippets.length >= 1);
@@ -144,7 +145,7 @@ describe('context: snippets from recently viewed files', () => {
     assert.ok(calls > 1, 'one call could not index it all before its deadline');
   });
 
-  it('reuses a file\'s index while its text is unchanged, and bounds how many it keeps', () => {
+  it("reuses a file's index while its text is unchanged, and bounds how many it keeps", () => {
     const retriever = new SnippetRetriever({ maxIndexedFiles: 2 });
     const files = ['a', 'b', 'c'].map((p) => ({ path: `${p}.ts`, text: related.text }));
     gatherContext({ ...input, recentFiles: files }, 1000, still, retriever);

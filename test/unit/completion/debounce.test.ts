@@ -55,7 +55,11 @@ describe('debounce: cheaper requests, shorter wait', () => {
     const over = high + (high - low) / 4;
     assert.ok(Math.abs(typingFactorFor(settings, over) - (dear + (dear - cheap) / 4)) < 1e-9, 'over budget: the same slope');
     assert.equal(typingFactorFor(settings, 1), max);
-    assert.equal(typingFactorFor({ ...settings, requestRateLow: 0.1, requestRateHigh: 0.1 }, 0.05), cheap, 'a zero-width band does not divide by zero');
+    assert.equal(
+      typingFactorFor({ ...settings, requestRateLow: 0.1, requestRateHigh: 0.1 }, 0.05),
+      cheap,
+      'a zero-width band does not divide by zero',
+    );
   });
 
   it('a new document starts at the budget; keys without requests bring the rate down, a request per key brings it up', () => {
@@ -74,6 +78,9 @@ describe('debounce: cheaper requests, shorter wait', () => {
     const rhythm = rhythmOf([100, 100, 100]);
     assert.equal(debounceDelay(settings, rhythm, { atLineStart: false, sinceLastKeyMs: 100 }), Math.round(settings.typingFactor * 100));
     for (let i = 0; i < 100; i++) rhythm.recordRequests(0);
-    assert.equal(debounceDelay(settings, rhythm, { atLineStart: false, sinceLastKeyMs: 100 }), Math.round(settings.cheapTypingFactor * 100));
+    assert.equal(
+      debounceDelay(settings, rhythm, { atLineStart: false, sinceLastKeyMs: 100 }),
+      Math.round(settings.cheapTypingFactor * 100),
+    );
   });
 });

@@ -51,7 +51,8 @@ export class FakeTime implements Clock, Timers {
     for (;;) {
       let next: [number, Pending] | undefined;
       for (const entry of this.pending) {
-        if (entry[1].at <= target && (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[1].seq < next[1].seq))) next = entry;
+        if (entry[1].at <= target && (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[1].seq < next[1].seq)))
+          next = entry;
       }
       if (!next) break;
       this.pending.delete(next[0]);
@@ -86,7 +87,13 @@ export class ScriptedStream implements AsyncIterable<Chunk> {
   finish(stopReason: StopReason = 'stop'): void {
     this.queue.push({
       type: 'done',
-      final: { model: this.request.model, usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 }, ttftMs: 1, totalMs: 2, stopReason },
+      final: {
+        model: this.request.model,
+        usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        ttftMs: 1,
+        totalMs: 2,
+        stopReason,
+      },
     });
     this.ended = true;
     this.wake?.();
@@ -103,7 +110,13 @@ export class ScriptedStream implements AsyncIterable<Chunk> {
       if (this.signal.aborted) {
         yield {
           type: 'done',
-          final: { model: this.request.model, usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }, ttftMs: null, totalMs: 0, stopReason: 'aborted' },
+          final: {
+            model: this.request.model,
+            usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+            ttftMs: null,
+            totalMs: 0,
+            stopReason: 'aborted',
+          },
         };
         return;
       }

@@ -1,11 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  detectFamily,
-  isChatTuned,
-  parseFimOverride,
-  planFim,
-  templateReferencesSuffix,
-} from '../../../src/core/completion/family';
+import { detectFamily, isChatTuned, parseFimOverride, planFim, templateReferencesSuffix } from '../../../src/core/completion/family';
 
 // Template texts in the shape Ollama's /api/show returns them.
 const QWEN_FIM_AND_CHAT = `{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>
@@ -22,7 +16,8 @@ const PROMPT_ONLY = '{{ .Prompt }}';
 const CODELLAMA_CODE = '<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>';
 const CODELLAMA_INSTRUCT = '[INST] <<SYS>>{{ .System }}<</SYS>>\n\n{{ .Prompt }} [/INST]';
 const CODESTRAL = '{{- if .Suffix }}[SUFFIX]{{ .Suffix }}[PREFIX] {{ .Prompt }}\n{{- else }}[INST] {{ .Prompt }} [/INST]{{ end }}';
-const DEEPSEEK_V2 = '{{- if .Suffix }}<｜fim▁begin｜>{{ .Prompt }}<｜fim▁hole｜>{{ .Suffix }}<｜fim▁end｜>{{- else }}{{ .Prompt }}{{ end }}';
+const DEEPSEEK_V2 =
+  '{{- if .Suffix }}<｜fim▁begin｜>{{ .Prompt }}<｜fim▁hole｜>{{ .Suffix }}<｜fim▁end｜>{{- else }}{{ .Prompt }}{{ end }}';
 const STARCODER2 = '<file_sep>\n<fim_prefix>\n{{ .Prompt }}<fim_suffix>{{ .Suffix }}<fim_middle>';
 const CODEGEMMA = '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{ end }}';
 const LLAMA_CHAT = '{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}';
@@ -83,7 +78,8 @@ describe('family: base or instruct', () => {
     ['deepseek-coder:6.7b-base', PROMPT_ONLY, false],
   ];
   for (const [model, template, chat] of cases) {
-    it(`${model}${template === undefined ? ' (no template)' : ''} → ${chat ? 'instruct' : 'base'}`, () => assert.equal(isChatTuned(model, template), chat));
+    it(`${model}${template === undefined ? ' (no template)' : ''} → ${chat ? 'instruct' : 'base'}`, () =>
+      assert.equal(isChatTuned(model, template), chat));
   }
 });
 
@@ -128,7 +124,7 @@ describe('family: planFim', () => {
     assert.equal(plan.warning, undefined);
   });
 
-  it('qwen2.5-coder:7b (Ollama\'s untagged instruct model) is native per its template, and warned by name', () => {
+  it("qwen2.5-coder:7b (Ollama's untagged instruct model) is native per its template, and warned by name", () => {
     const plan = planFim({ model: 'qwen2.5-coder:7b', template: QWEN_FIM_AND_CHAT });
     assert.equal(plan.mode, 'native');
     assert.match(plan.warning ?? '', /instruct/);

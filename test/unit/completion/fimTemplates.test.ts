@@ -117,7 +117,13 @@ describe('fimTemplates: prompts with snippets from other files', () => {
 
   it('comments follow the language: # for Python', () => {
     assert.equal(
-      buildFimPrompt('codellama', { prefix: 'x = ', suffix: '', filePath: 'a.py', languageId: 'python', snippets: [{ path: 'b.py', text: 'def f():\n\n    pass\n' }] }),
+      buildFimPrompt('codellama', {
+        prefix: 'x = ',
+        suffix: '',
+        filePath: 'a.py',
+        languageId: 'python',
+        snippets: [{ path: 'b.py', text: 'def f():\n\n    pass\n' }],
+      }),
       '<PRE> # Path: b.py\n# def f():\n#\n#     pass\n# Path: a.py\nx =  <SUF> <MID>',
     );
   });
@@ -135,7 +141,16 @@ describe('fimTemplates: prompts with snippets from other files', () => {
 
 describe('fimTemplates: stop and special tokens', () => {
   const mustStop: Record<string, string[]> = {
-    qwen: ['<|endoftext|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>', '<|im_end|>'],
+    qwen: [
+      '<|endoftext|>',
+      '<|fim_prefix|>',
+      '<|fim_suffix|>',
+      '<|fim_middle|>',
+      '<|fim_pad|>',
+      '<|repo_name|>',
+      '<|file_sep|>',
+      '<|im_end|>',
+    ],
     starcoder2: ['<|endoftext|>', '<fim_prefix>', '<fim_suffix>', '<fim_middle>', '<file_sep>', '<repo_name>'],
     deepseek: ['<｜fim▁begin｜>', '<｜fim▁hole｜>', '<｜fim▁end｜>', '<｜end▁of▁sentence｜>'],
     codellama: ['<EOT>', '<PRE>', '<SUF>', '<MID>'],
@@ -160,7 +175,7 @@ describe('fimTemplates: stop and special tokens', () => {
     assert.ok(tokensToStrip('codellama').includes('<PRE>'));
   });
 
-  it('an unknown family strips every family\'s tokens', () => {
+  it("an unknown family strips every family's tokens", () => {
     const all = tokensToStrip(null);
     for (const family of FIM_FAMILIES) for (const token of FIM_TEMPLATES[family].specialTokens) assert.ok(all.includes(token), token);
   });

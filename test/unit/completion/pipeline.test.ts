@@ -3,7 +3,13 @@ import { planFim } from '../../../src/core/completion/family';
 import type { FimPlan } from '../../../src/core/completion/family';
 import { FIM_FAMILIES, FIM_TEMPLATES, tokensToStrip } from '../../../src/core/completion/fimTemplates';
 import { CompletionPipeline, DEFAULT_COMPLETION_SETTINGS } from '../../../src/core/completion/pipeline';
-import type { CompletionInput, CompletionResult, CompletionSettings, FetchCompletion, RequestRecord } from '../../../src/core/completion/pipeline';
+import type {
+  CompletionInput,
+  CompletionResult,
+  CompletionSettings,
+  FetchCompletion,
+  RequestRecord,
+} from '../../../src/core/completion/pipeline';
 import { ProviderError } from '../../../src/core/providers/provider';
 import { atCursor, FakeTime, ScriptedModel, seededRandom, settle } from './fakeTime';
 
@@ -53,7 +59,7 @@ async function peek<T>(promise: Promise<T>): Promise<T | 'pending'> {
 }
 
 describe('pipeline: a request', () => {
-  it('waits for the debounce, sends the family\'s raw prompt, stops the stream once the line is settled', async () => {
+  it("waits for the debounce, sends the family's raw prompt, stops the stream once the line is settled", async () => {
     const { time, model, pipeline } = setup();
     const call = pipeline.complete(at('const total = ‸;\n'), new AbortController().signal);
     await time.advance(FIRST_DELAY - 1);
@@ -82,8 +88,11 @@ describe('pipeline: a request', () => {
     assert.equal(counters.answered.request, 1);
   });
 
-  it('native mode sends prefix and suffix for Ollama\'s template, no raw prompt', async () => {
-    const plan = planFim({ model: 'qwen2.5-coder:1.5b-base', template: '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{ end }}' });
+  it("native mode sends prefix and suffix for Ollama's template, no raw prompt", async () => {
+    const plan = planFim({
+      model: 'qwen2.5-coder:1.5b-base',
+      template: '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{ end }}',
+    });
     const { time, model, pipeline } = setup({ plan });
     void pipeline.complete(at('a = ‸\nb = 2\n'), new AbortController().signal);
     await time.advance(FIRST_DELAY);
@@ -120,11 +129,16 @@ describe('pipeline: a request', () => {
     assert.equal((await call)?.text, 'hello();');
   });
 
-  it('rejects with the provider\'s error', async () => {
+  it("rejects with the provider's error", async () => {
     const { time, model, pipeline } = setup();
     const call = pipeline.complete(at('x = ‸'), new AbortController().signal);
     await time.advance(FIRST_DELAY);
-    const error = new ProviderError({ kind: 'network', provider: 'ollama', model: 'm', message: 'Ollama is not running at http://127.0.0.1:11434 — start it with `ollama serve`' });
+    const error = new ProviderError({
+      kind: 'network',
+      provider: 'ollama',
+      model: 'm',
+      message: 'Ollama is not running at http://127.0.0.1:11434 — start it with `ollama serve`',
+    });
     model.last.fail(error);
     await assert.rejects(call, (e) => e === error);
     assert.equal(pipeline.counters().requestsFailed, 1);
@@ -175,7 +189,7 @@ describe('pipeline: one record per request, for the ledger', () => {
         [4, 'failed'],
       ],
     );
-    assert.equal(ended[2].final?.usage.outputTokens, 5, 'the provider\'s final record is passed on');
+    assert.equal(ended[2].final?.usage.outputTokens, 5, "the provider's final record is passed on");
     assert.ok(ended[1].promptTokens > 0);
     assert.equal(ended[1].outputChars, 3);
     assert.equal(ended[0].ttftMs, 0);
@@ -196,7 +210,7 @@ describe('pipeline: cancellation', () => {
     assert.equal(time.timerCount, 0, 'no timer is left behind');
   });
 
-  it('the caller\'s abort reaches the provider\'s signal (after the short grace for adoption)', async () => {
+  it("the caller's abort reaches the provider's signal (after the short grace for adoption)", async () => {
     const { time, model, pipeline } = setup();
     const controller = new AbortController();
     const call = pipeline.complete(at('x = ‸'), controller.signal);
@@ -233,7 +247,7 @@ describe('pipeline: cancellation', () => {
     await time.advance(DEFAULT_COMPLETION_SETTINGS.debounce.maxMs);
     assert.equal(model.streams.length, 3);
     assert.equal(first.signal.aborted, true, 'the older request of this document was aborted');
-    assert.equal(other.signal.aborted, false, 'another document\'s request is untouched');
+    assert.equal(other.signal.aborted, false, "another document's request is untouched");
     assert.equal(pipeline.counters().requestsCancelled, 1);
     pipeline.dispose();
     assert.equal(other.signal.aborted, true, 'dispose aborts everything');
@@ -500,7 +514,7 @@ describe('pipeline: no special token reaches the editor (property, every family,
         for (let i = 0, parts = 3 + Math.floor(random() * 10); i < parts; i++) {
           raw += random() < 0.3 ? tokens[Math.floor(random() * tokens.length)] : bits[Math.floor(random() * bits.length)];
         }
-        for (let i = 0; i < raw.length; ) {
+        for (let i = 0; i < raw.length;) {
           const size = 1 + Math.floor(random() * 6);
           model.last.push(raw.slice(i, i + size));
           i += size;

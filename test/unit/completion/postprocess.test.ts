@@ -34,16 +34,18 @@ describe('postprocess: special tokens', () => {
   it('an answer starting with <|fim_middle|> is nothing', () => assert.equal(text('const a = ‸', '<|fim_middle|>1;'), ''));
   it('cuts a multi-line answer at <file_sep>', () =>
     assert.equal(text('if (x) {\n  ‸', 'a();\n  b();\n<file_sep>src/other.ts\nfoo', { family: 'starcoder2' }), 'a();\n  b();'));
-  it('cuts at DeepSeek\'s full-width <｜end▁of▁sentence｜>', () =>
+  it("cuts at DeepSeek's full-width <｜end▁of▁sentence｜>", () =>
     assert.equal(text('const a = ‸', 'f(x);<｜end▁of▁sentence｜>', { family: 'deepseek' }), 'f(x);'));
-  it('cuts CodeLlama\'s " <EOT>" and the space before it', () => assert.equal(text('const a = ‸', 'f(x); <EOT>', { family: 'codellama' }), 'f(x);'));
-  it('cuts Codestral\'s [PREFIX] for Codestral', () => assert.equal(text('const a = ‸', 'b[PREFIX]c', { family: 'codestral' }), 'b'));
+  it('cuts CodeLlama\'s " <EOT>" and the space before it', () =>
+    assert.equal(text('const a = ‸', 'f(x); <EOT>', { family: 'codellama' }), 'f(x);'));
+  it("cuts Codestral's [PREFIX] for Codestral", () => assert.equal(text('const a = ‸', 'b[PREFIX]c', { family: 'codestral' }), 'b'));
   it('keeps map[PREFIX] and <s> for a family that has no such tokens', () => {
     assert.equal(text('const a = ‸', 'map[PREFIX] + "<s>x</s>";', { family: 'qwen' }), 'map[PREFIX] + "<s>x</s>";');
   });
   it('cuts a token of another family too (a wrong detection must not leak it)', () =>
     assert.equal(text('const a = ‸', 'b;<|fim_middle|>c', { family: 'codellama' }), 'b;'));
-  it('cuts any <|word|>-shaped token even if unlisted', () => assert.equal(text('const a = ‸', 'b;<|cursor|>', { family: 'starcoder2' }), 'b;'));
+  it('cuts any <|word|>-shaped token even if unlisted', () =>
+    assert.equal(text('const a = ‸', 'b;<|cursor|>', { family: 'starcoder2' }), 'b;'));
   it('drops a half-arrived token while the model is still writing', () => {
     assert.equal(text('const a = ‸', 'b;<fim_', { family: 'starcoder2', finished: false }), 'b;');
     assert.equal(text('const a = ‸', 'b;<｜fim', { family: 'deepseek', finished: false }), 'b;');
@@ -66,15 +68,16 @@ describe('postprocess: repeating the text after the cursor', () => {
 });
 
 describe('postprocess: brackets', () => {
-  it('does not close a block the next line already closes', () => assert.equal(text('function f() {\n  ‸\n}', 'return 1;\n}'), 'return 1;'));
+  it('does not close a block the next line already closes', () =>
+    assert.equal(text('function f() {\n  ‸\n}', 'return 1;\n}'), 'return 1;'));
   it('closes an inner block when the next line belongs to the outer one', () =>
     assert.equal(text('function f() {\n  if (x) {\n    ‸\n  return 1;\n}', 'y();\n  }'), 'y();\n  }'));
   it('keeps the block closer at the end of a document', () => assert.equal(text('if (x) {\n  ‸', 'a();\n}'), 'a();\n}'));
   it('cuts at a closer the suffix already provides, mid-line', () => assert.equal(text('call(a, ‸)', 'b) + 1'), 'b'));
   it('cuts at a closer that does not match the open bracket', () => assert.equal(text('const a = [1, ‸', '2)'), '2'));
   it('keeps a closer for a bracket the suffix leaves open', () => assert.equal(text('const a = [1, ‸', '2]'), '2]'));
-  it('keeps the answer\'s own balanced brackets', () => assert.equal(text('const a = ‸', 'foo(bar[1], { a: 2 })'), 'foo(bar[1], { a: 2 })'));
-  it('cuts at the answer\'s own mismatched closer', () => assert.equal(text('const a = ‸', 'foo(bar]'), 'foo(bar'));
+  it("keeps the answer's own balanced brackets", () => assert.equal(text('const a = ‸', 'foo(bar[1], { a: 2 })'), 'foo(bar[1], { a: 2 })'));
+  it("cuts at the answer's own mismatched closer", () => assert.equal(text('const a = ‸', 'foo(bar]'), 'foo(bar'));
   it('ignores brackets inside strings', () => assert.equal(text('const a = ‸', '")" + "(" + \')\''), '")" + "(" + \')\''));
   it('ignores brackets inside comments', () => assert.equal(text('const a = ‸', '1; // ) closes nothing'), '1; // ) closes nothing'));
   it('knows the cursor is inside a string', () => assert.equal(text('log("a (‸', 'b")'), 'b")'));
@@ -124,11 +127,31 @@ describe('postprocess: knowing when the answer is settled (to stop the stream)',
     assert.deepEqual(run('function f() {\n  ‸', 'a();\n}\n', { finished: false }), { text: 'a();\n}', complete: true, cutBy: 'blockEnd' });
   });
   it('a special token settles it', () => assert.equal(run('const a = ‸', 'x<|endoftext|>', { finished: false }).complete, true));
-  it('a bracket cut settles it', () => assert.deepEqual(run('f(‸)', 'a) + b', { finished: false }), { text: 'a', complete: true, cutBy: 'bracket' }));
+  it('a bracket cut settles it', () =>
+    assert.deepEqual(run('f(‸)', 'a) + b', { finished: false }), { text: 'a', complete: true, cutBy: 'bracket' }));
 
   it('property: once settled, more model output never changes the text (300 random answers)', () => {
     const random = seededRandom(7);
-    const pieces = ['a', 'b(', ')', '{', '}', '[', ']', '\n', '\n  ', '  ', ';', '"', "'", '// c', 'x = 1', '<|endoftext|>', '<fim_', 'return '];
+    const pieces = [
+      'a',
+      'b(',
+      ')',
+      '{',
+      '}',
+      '[',
+      ']',
+      '\n',
+      '\n  ',
+      '  ',
+      ';',
+      '"',
+      "'",
+      '// c',
+      'x = 1',
+      '<|endoftext|>',
+      '<fim_',
+      'return ',
+    ];
     const docs = ['const a = ‸', 'function f() {\n  ‸\n}', 'f(‸)', 'if (x) {\n  ‸', 'x = [\n  ‸\n];', 'say("‸")'];
     for (let n = 0; n < 300; n++) {
       const doc = docs[n % docs.length];
@@ -148,7 +171,29 @@ describe('postprocess: knowing when the answer is settled (to stop the stream)',
 });
 
 describe('postprocess: no special token ever reaches the editor (property, every family)', () => {
-  const codeBits = ['const ', 'x', ' = ', 'f(', ')', ';', '\n', '  ', '{', '}', 'return ', '"s"', '[1]', '<', '|', '>', '_', 'fim', '▁', '｜', 'end'];
+  const codeBits = [
+    'const ',
+    'x',
+    ' = ',
+    'f(',
+    ')',
+    ';',
+    '\n',
+    '  ',
+    '{',
+    '}',
+    'return ',
+    '"s"',
+    '[1]',
+    '<',
+    '|',
+    '>',
+    '_',
+    'fim',
+    '▁',
+    '｜',
+    'end',
+  ];
   for (const family of [...FIM_FAMILIES, null] as const) {
     it(`${family ?? 'unknown family'}: 400 random answers with tokens spliced in, finished or cut off`, () => {
       const random = seededRandom(family === null ? 99 : FIM_FAMILIES.indexOf(family) + 1);
@@ -165,11 +210,16 @@ describe('postprocess: no special token ever reaches the editor (property, every
         const facts = describeCursor(...splitAt(docs[n % docs.length]), { languageId: 'typescript', specialTokens: forbidden });
         for (const finished of [true, false]) {
           const out = postprocessCompletion(raw, facts, finished).text;
-          for (const token of forbidden) assert.ok(!out.includes(token), `${token} leaked from ${JSON.stringify(raw)}: ${JSON.stringify(out)}`);
+          for (const token of forbidden)
+            assert.ok(!out.includes(token), `${token} leaked from ${JSON.stringify(raw)}: ${JSON.stringify(out)}`);
           assert.ok(!/<\|[A-Za-z][A-Za-z0-9_]*\|>/.test(out), `a <|…|> token leaked: ${JSON.stringify(out)}`);
           // Whatever is shown is the start of what the model wrote before its first token (modulo trailing spaces).
           const firstToken = Math.min(...forbidden.map((t) => raw.indexOf(t)).filter((i) => i >= 0), raw.length);
-          const before = raw.slice(0, firstToken).split('\n').map((l) => l.trimEnd()).join('\n');
+          const before = raw
+            .slice(0, firstToken)
+            .split('\n')
+            .map((l) => l.trimEnd())
+            .join('\n');
           assert.ok(before.startsWith(out), `${JSON.stringify(out)} is not the start of ${JSON.stringify(before)}`);
         }
       }

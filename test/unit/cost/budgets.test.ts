@@ -9,7 +9,12 @@ const DEC_01 = new Date(2026, 11, 1, 12).getTime();
 
 describe('budgetConstraints', () => {
   it('has no limits when no cap is set', () => {
-    assert.deepEqual(budgetConstraints(settingsWith().budget, { ...NO_SPEND, allDayUsd: 1000 }), { perRequestUsd: null, remainingUsd: null, limitedBy: null, override: false });
+    assert.deepEqual(budgetConstraints(settingsWith().budget, { ...NO_SPEND, allDayUsd: 1000 }), {
+      perRequestUsd: null,
+      remainingUsd: null,
+      limitedBy: null,
+      override: false,
+    });
   });
 
   it('takes what is left of the tighter of the day and month caps', () => {
@@ -46,8 +51,14 @@ describe('BudgetGuard', () => {
     assert.equal(near[0].message, "Today's spend is $1.62, 81% of switchboard.budget.perDayUsd ($2.00).");
     assert.deepEqual(guard.signals(budget, { ...NO_SPEND, allDayUsd: 1.7 }, NOV_25), [], 'warned once');
     const reached = guard.signals(budget, { ...NO_SPEND, allDayUsd: 2.01 }, NOV_25);
-    assert.deepEqual(reached.map((s) => s.kind), ['reached']);
-    assert.match(reached[0].message, /^Today's spend \(\$2\.01\) reached switchboard\.budget\.perDayUsd \(\$2\.00\): cloud requests now move down to a cheaper tier or stop\./);
+    assert.deepEqual(
+      reached.map((s) => s.kind),
+      ['reached'],
+    );
+    assert.match(
+      reached[0].message,
+      /^Today's spend \(\$2\.01\) reached switchboard\.budget\.perDayUsd \(\$2\.00\): cloud requests now move down to a cheaper tier or stop\./,
+    );
     assert.deepEqual(guard.signals(budget, { ...NO_SPEND, allDayUsd: 2.5 }, NOV_25), []);
     assert.equal(guard.signals(budget, { ...NO_SPEND, allDayUsd: 1.9 }, NOV_26)[0]?.kind, 'nearLimit', 'a new day warns again');
   });
@@ -56,7 +67,10 @@ describe('BudgetGuard', () => {
     const budget = settingsWith({ 'budget.perMonthUsd': 10 }).budget;
     const guard = new BudgetGuard();
     const s = guard.signals(budget, { ...NO_SPEND, allMonthUsd: 12 }, NOV_25);
-    assert.deepEqual(s.map((x) => [x.kind, x.period]), [['reached', 'month']]);
+    assert.deepEqual(
+      s.map((x) => [x.kind, x.period]),
+      [['reached', 'month']],
+    );
     assert.deepEqual(guard.signals(budget, { ...NO_SPEND, allMonthUsd: 13 }, NOV_26), [], 'same month');
     assert.equal(guard.signals(budget, { ...NO_SPEND, allMonthUsd: 9 }, DEC_01)[0]?.kind, 'nearLimit');
   });
@@ -71,14 +85,21 @@ describe('BudgetGuard', () => {
     const settings = settingsWith({ 'budget.perDayUsd': 1 });
     const spent = { ...NO_SPEND, allDayUsd: 1, allMonthUsd: 1 };
     const guard = new BudgetGuard();
-    assert.equal(routeRequest({ task: 'edit', promptTokens: 100 }, settings, { budget: guard.constraints(settings.budget, spent) }).chosen, null);
+    assert.equal(
+      routeRequest({ task: 'edit', promptTokens: 100 }, settings, { budget: guard.constraints(settings.budget, spent) }).chosen,
+      null,
+    );
     guard.grantOverride();
     assert.equal(guard.overrideArmed, true);
     const allowed = routeRequest({ task: 'edit', promptTokens: 100 }, settings, { budget: guard.constraints(settings.budget, spent) });
     assert.equal(allowed.chosen?.id, 'gpt-6-luna');
     guard.noteDecision(allowed);
     assert.equal(guard.overrideArmed, false);
-    assert.equal(routeRequest({ task: 'edit', promptTokens: 100 }, settings, { budget: guard.constraints(settings.budget, spent) }).chosen, null, 'one time only');
+    assert.equal(
+      routeRequest({ task: 'edit', promptTokens: 100 }, settings, { budget: guard.constraints(settings.budget, spent) }).chosen,
+      null,
+      'one time only',
+    );
   });
 
   it('keeps the override armed through decisions that did not need it', () => {

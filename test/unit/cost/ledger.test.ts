@@ -10,7 +10,9 @@ import { makeRecord } from './fixtures/records';
 const ROOT = path.resolve(__dirname, '../../..');
 
 function ledgerFiles(dir: string): string[] {
-  return readdirSync(dir).filter((n) => /^ledger-\d{6}\.jsonl$/.test(n)).sort();
+  return readdirSync(dir)
+    .filter((n) => /^ledger-\d{6}\.jsonl$/.test(n))
+    .sort();
 }
 
 describe('Ledger', function () {
@@ -33,9 +35,15 @@ describe('Ledger', function () {
 
   it('appends one JSON line per record and totals by day, tier, model, workspace and task', async () => {
     const ledger = await openLedgerAt();
-    await ledger.append(makeRecord({ id: 'a', day: '2026-11-24', costUsd: 0.25, modelId: 'claude-sonnet-5-5', tier: 'frontier', task: 'refactor' }));
-    await ledger.append(makeRecord({ id: 'b', day: '2026-11-25', costUsd: 0.5, modelId: 'claude-sonnet-5-5', tier: 'frontier', workspace: '/other' }));
-    await ledger.append(makeRecord({ id: 'c', day: '2026-11-25', costUsd: 0, modelId: 'qwen', tier: 'local', task: 'completion', workspace: null }));
+    await ledger.append(
+      makeRecord({ id: 'a', day: '2026-11-24', costUsd: 0.25, modelId: 'claude-sonnet-5-5', tier: 'frontier', task: 'refactor' }),
+    );
+    await ledger.append(
+      makeRecord({ id: 'b', day: '2026-11-25', costUsd: 0.5, modelId: 'claude-sonnet-5-5', tier: 'frontier', workspace: '/other' }),
+    );
+    await ledger.append(
+      makeRecord({ id: 'c', day: '2026-11-25', costUsd: 0, modelId: 'qwen', tier: 'local', task: 'completion', workspace: null }),
+    );
     await ledger.append(makeRecord({ id: 'd', day: '2026-11-25', costUsd: null, modelId: 'astra', tier: 'frontier' }));
     const lines = readFileSync(path.join(dir, 'ledger-000001.jsonl'), 'utf8').split('\n');
     assert.equal(lines.length, 5);
@@ -48,8 +56,16 @@ describe('Ledger', function () {
     assert.equal(t.unpriced, 1);
     assert.deepEqual(t.byTier, { frontier: { costUsd: 0.75, requests: 3 }, local: { costUsd: 0, requests: 1 } });
     assert.deepEqual(t.byModel['claude-sonnet-5-5'], { costUsd: 0.75, requests: 2, accepted: 0, rejected: 0 });
-    assert.deepEqual(t.byWorkspace, { '/work/repo': { costUsd: 0.25, requests: 2 }, '/other': { costUsd: 0.5, requests: 1 }, [NO_WORKSPACE]: { costUsd: 0, requests: 1 } });
-    assert.deepEqual(t.byTask, { refactor: { costUsd: 0.25, requests: 1 }, edit: { costUsd: 0.5, requests: 2 }, completion: { costUsd: 0, requests: 1 } });
+    assert.deepEqual(t.byWorkspace, {
+      '/work/repo': { costUsd: 0.25, requests: 2 },
+      '/other': { costUsd: 0.5, requests: 1 },
+      [NO_WORKSPACE]: { costUsd: 0, requests: 1 },
+    });
+    assert.deepEqual(t.byTask, {
+      refactor: { costUsd: 0.25, requests: 1 },
+      edit: { costUsd: 0.5, requests: 2 },
+      completion: { costUsd: 0, requests: 1 },
+    });
     assert.equal(t.tokens.input, 4800);
     assert.deepEqual(Object.keys(t.days).sort(), ['2026-11-24', '2026-11-25']);
     assert.equal(t.days['2026-11-25'].costUsd, 0.5);
@@ -86,7 +102,13 @@ describe('Ledger', function () {
     assert.equal(t.requests, 2, 'updates are not requests');
     assert.deepEqual(t.byModel.qwen, { costUsd: 0, requests: 2, accepted: 1, rejected: 1 });
     const recent = await ledger.recent(10);
-    assert.deepEqual(recent.map((r) => [r.id, r.outcome]), [['c2', 'rejected'], ['c1', 'accepted']]);
+    assert.deepEqual(
+      recent.map((r) => [r.id, r.outcome]),
+      [
+        ['c2', 'rejected'],
+        ['c1', 'accepted'],
+      ],
+    );
   });
 
   it('survives a crash mid-line: the torn line is skipped, and the next append starts a fresh line', async () => {
@@ -101,12 +123,18 @@ describe('Ledger', function () {
     const t = await second.totals();
     assert.equal(t.requests, 2);
     assert.equal(t.costUsd, 2);
-    assert.deepEqual((await second.recent(10)).map((r) => r.id), ['r2', 'r1']);
+    assert.deepEqual(
+      (await second.recent(10)).map((r) => r.id),
+      ['r2', 'r1'],
+    );
 
     await second.append(makeRecord({ id: 'r4', costUsd: 1 }));
     const t2 = await second.totals();
     assert.equal(t2.requests, 3);
-    assert.deepEqual((await second.recent(10)).map((r) => r.id), ['r4', 'r2', 'r1']);
+    assert.deepEqual(
+      (await second.recent(10)).map((r) => r.id),
+      ['r4', 'r2', 'r1'],
+    );
     const third = await openLedgerAt();
     assert.equal((await third.totals()).requests, 3, 'a fresh reader agrees');
     assert.equal(third.skippedLines, 1, 'exactly the torn line is skipped');
@@ -122,7 +150,10 @@ describe('Ledger', function () {
   });
 
   it('skips lines that are not ledger records', async () => {
-    writeFileSync(path.join(dir, 'ledger-000001.jsonl'), `not json\n{"v":2,"type":"decision","id":"x","day":"2026-11-25"}\n{}\n${serialise(makeRecord({ id: 'ok' }))}`);
+    writeFileSync(
+      path.join(dir, 'ledger-000001.jsonl'),
+      `not json\n{"v":2,"type":"decision","id":"x","day":"2026-11-25"}\n{}\n${serialise(makeRecord({ id: 'ok' }))}`,
+    );
     const ledger = await openLedgerAt();
     assert.equal((await ledger.totals()).requests, 1);
     assert.equal(ledger.skippedLines, 3);
@@ -138,7 +169,10 @@ describe('Ledger', function () {
     const t = await ledger.totals();
     assert.equal(t.requests, 60);
     assert.ok(Math.abs(t.costUsd - 0.6) < 1e-9);
-    assert.deepEqual((await ledger.recent(3)).map((r) => r.id), ['r59', 'r58', 'r57']);
+    assert.deepEqual(
+      (await ledger.recent(3)).map((r) => r.id),
+      ['r59', 'r58', 'r57'],
+    );
   });
 
   it('applies an outcome update written to a newer file than its decision', async () => {
@@ -159,7 +193,14 @@ describe('Ledger', function () {
     await ledger.updateOutcome(makeRecord({ id: 't598' }), 'accepted', 1);
     assert.ok(statSync(path.join(dir, 'ledger-000001.jsonl')).size > 4 * 256 * 1024);
     const few = await ledger.recent(3);
-    assert.deepEqual(few.map((r) => [r.id, r.outcome]), [['t599', 'ok'], ['t598', 'accepted'], ['t597', 'ok']]);
+    assert.deepEqual(
+      few.map((r) => [r.id, r.outcome]),
+      [
+        ['t599', 'ok'],
+        ['t598', 'accepted'],
+        ['t597', 'ok'],
+      ],
+    );
     const many = await ledger.recent(450);
     assert.equal(many.length, 450);
     assert.deepEqual([many[0].id, many[449].id], ['t599', 't150']);
@@ -223,7 +264,11 @@ describe('Ledger', function () {
     const script = path.join(__dirname, 'fixtures', 'appendMany.ts');
     const runChild = (tag: string) =>
       new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--require', 'tsx/cjs', script, dir, String(perChild), tag, String(256 * 1024), String(startAt)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(
+          process.execPath,
+          ['--require', 'tsx/cjs', script, dir, String(perChild), tag, String(256 * 1024), String(startAt)],
+          { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+        );
         let stderr = '';
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         child.on('error', reject);
@@ -264,7 +309,10 @@ describe('Ledger', function () {
   it('names the folder when it cannot be created', async () => {
     const blocker = path.join(dir, 'file');
     await fs.writeFile(blocker, 'x');
-    await assert.rejects(Ledger.open({ dir: path.join(blocker, 'ledger') }), (e: unknown) => e instanceof LedgerError && e.message.includes(path.join(blocker, 'ledger')));
+    await assert.rejects(
+      Ledger.open({ dir: path.join(blocker, 'ledger') }),
+      (e: unknown) => e instanceof LedgerError && e.message.includes(path.join(blocker, 'ledger')),
+    );
   });
 
   it('openLedger() keeps its files in the storage folder the host gives', async () => {

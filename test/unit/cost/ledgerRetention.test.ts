@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { promises as fsPromises, appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  promises as fsPromises,
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dayKeyOf } from '../../../src/core/cost/calendar';
@@ -20,7 +31,9 @@ function fileName(seq: number): string {
 }
 
 function ledgerFiles(dir: string): string[] {
-  return readdirSync(dir).filter((n) => /^ledger-\d{6}\.jsonl$/.test(n)).sort();
+  return readdirSync(dir)
+    .filter((n) => /^ledger-\d{6}\.jsonl$/.test(n))
+    .sort();
 }
 
 class FakeClock implements Clock {
@@ -70,7 +83,8 @@ async function waitFor(what: string, condition: () => boolean): Promise<void> {
 }
 
 describe('switchboard.ledger settings', () => {
-  const resolve = (inspected: Parameters<typeof effectiveSettings>[0], previousValid = DEFAULT_SETTINGS) => effectiveSettings(inspected, { trusted: true, previousValid });
+  const resolve = (inspected: Parameters<typeof effectiveSettings>[0], previousValid = DEFAULT_SETTINGS) =>
+    effectiveSettings(inspected, { trusted: true, previousValid });
 
   it('default to 400 days and 500 MB', () => {
     assert.deepEqual(DEFAULT_SETTINGS.ledger, { retentionDays: 400, maxMegabytes: 500 });
@@ -121,7 +135,11 @@ describe('planPrune', () => {
   });
 
   it('removes files whose newest record is before the cutoff, keeping the cutoff day itself', () => {
-    const plan = planPrune([file('a', '2025-10-19'), file('b', '2025-10-20'), file('c', '2025-10-21'), file('d', '2026-11-24', { inUse: true })], { retentionDays: 400, maxMegabytes: 0 }, NOW);
+    const plan = planPrune(
+      [file('a', '2025-10-19'), file('b', '2025-10-20'), file('c', '2025-10-21'), file('d', '2026-11-24', { inUse: true })],
+      { retentionDays: 400, maxMegabytes: 0 },
+      NOW,
+    );
     assert.deepEqual(plan.remove, [
       { name: 'a', reason: 'age', bytes: 10 * MB },
       { name: 'b', reason: 'age', bytes: 10 * MB },
@@ -149,7 +167,13 @@ describe('planPrune', () => {
   });
 
   it('under a size cap removes the oldest removable files first, only as many as needed', () => {
-    const files = [file('1', '2026-09-30'), file('2', '2026-11-02'), file('3', '2026-10-10'), file('4', '2026-10-20'), file('5', '2026-11-25', { inUse: true })];
+    const files = [
+      file('1', '2026-09-30'),
+      file('2', '2026-11-02'),
+      file('3', '2026-10-10'),
+      file('4', '2026-10-20'),
+      file('5', '2026-11-25', { inUse: true }),
+    ];
     const plan = planPrune(files, { retentionDays: 400, maxMegabytes: 25 }, NOW);
     assert.deepEqual(
       plan.remove.map((r) => [r.name, r.reason]),
@@ -174,7 +198,11 @@ describe('planPrune', () => {
   });
 
   it('dates a file without records by when it was last written', () => {
-    const plan = planPrune([file('empty', undefined, { lastWriteMs: NOW - 100 * DAY_MS }), file('emptyNew', undefined, { lastWriteMs: NOW - DAY_MS })], { retentionDays: 31, maxMegabytes: 0 }, NOW);
+    const plan = planPrune(
+      [file('empty', undefined, { lastWriteMs: NOW - 100 * DAY_MS }), file('emptyNew', undefined, { lastWriteMs: NOW - DAY_MS })],
+      { retentionDays: 31, maxMegabytes: 0 },
+      NOW,
+    );
     assert.deepEqual(
       plan.remove.map((r) => r.name),
       ['empty'],
@@ -527,10 +555,24 @@ describe('Ledger retention', function () {
       open.push(pruner);
       const perChild = 300;
       const startAt = Date.now() + 800;
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'fixtures', 'appendMany.ts'), dir, String(perChild), 'C', String(64 * 1024), String(startAt), lastMonth], {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          '--require',
+          'tsx/cjs',
+          path.join(__dirname, 'fixtures', 'appendMany.ts'),
+          dir,
+          String(perChild),
+          'C',
+          String(64 * 1024),
+          String(startAt),
+          lastMonth,
+        ],
+        {
+          cwd: ROOT,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       let exited: number | null | undefined;
@@ -551,7 +593,11 @@ describe('Ledger retention', function () {
       await done;
       assert.equal(exited, 0, `child failed: ${stderr}`);
       assert.ok(prunes > 5, `pruned ${prunes} times while the child appended`);
-      assert.deepEqual([...removed].sort(), [fileName(1), fileName(2)], 'only the old files went (the third was the newest when the child started)');
+      assert.deepEqual(
+        [...removed].sort(),
+        [fileName(1), fileName(2)],
+        'only the old files went (the third was the newest when the child started)',
+      );
       const counts = new Map<string, number>();
       for (const f of ledgerFiles(dir)) {
         for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n')) {

@@ -4,7 +4,14 @@ import type { ResolvedPrice } from '../../../src/core/cost/price';
 import { BUNDLED_PRICES, costOfUsage, estimateCost, formatUsd, priceOf, priceTableEntry } from '../../../src/core/cost/price';
 
 const usage = (u: Partial<Usage>): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, ...u });
-const model = (provider: ModelRef['provider'], name: string, extra: Partial<ModelRef> = {}): ModelRef => ({ id: name, provider, model: name, tier: 'mid', contextWindow: 100_000, ...extra });
+const model = (provider: ModelRef['provider'], name: string, extra: Partial<ModelRef> = {}): ModelRef => ({
+  id: name,
+  provider,
+  model: name,
+  tier: 'mid',
+  contextWindow: 100_000,
+  ...extra,
+});
 const near = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} ≈ ${expected}`);
 const tablePrice = (provider: ModelRef['provider'], name: string): ResolvedPrice => {
   const p = priceOf(model(provider, name), false);
@@ -23,7 +30,8 @@ describe('price table', () => {
       assert.ok(e.input > 0 && e.output > e.input, name);
       if (e.cachedInput !== undefined) assert.ok(e.cachedInput < e.input, `${name} cachedInput`);
       if (e.cacheWrite !== undefined) assert.ok(e.cacheWrite >= e.input, `${name} cacheWrite`);
-      if (e.longPrompt) assert.ok(e.longPrompt.input > e.input && e.longPrompt.output >= e.output && e.longPrompt.aboveTokens > 0, `${name} longPrompt`);
+      if (e.longPrompt)
+        assert.ok(e.longPrompt.input > e.input && e.longPrompt.output >= e.output && e.longPrompt.aboveTokens > 0, `${name} longPrompt`);
       if (e.retires) assert.match(e.retires, /^\d{4}-\d{2}-\d{2}$/);
     }
   });
@@ -55,7 +63,13 @@ describe('costOfUsage (hand-computed)', () => {
   it('Anthropic: input, cache reads, cache writes and output are disjoint counts', () => {
     // claude-sonnet-5-5: $2 in, $0.10 cache read, $2.50 cache write, $10 out per 1M
     // 1,000×2 + 20,000×0.10 + 5,000×2.50 + 800×10 = 2,000 + 2,000 + 12,500 + 8,000 = 24,500 µ$ = $0.0245
-    near(costOfUsage(usage({ inputTokens: 1000, cacheReadTokens: 20_000, cacheWriteTokens: 5000, outputTokens: 800 }), tablePrice('anthropic', 'claude-sonnet-5-5')), 0.0245);
+    near(
+      costOfUsage(
+        usage({ inputTokens: 1000, cacheReadTokens: 20_000, cacheWriteTokens: 5000, outputTokens: 800 }),
+        tablePrice('anthropic', 'claude-sonnet-5-5'),
+      ),
+      0.0245,
+    );
     // claude-haiku-4-5: $1 / $0.10 / $1.25 / $5 — 3,000 + 0 + 0 + 1,000×5
     near(costOfUsage(usage({ inputTokens: 3000, outputTokens: 1000 }), tablePrice('anthropic', 'claude-haiku-4-5')), 0.008);
   });
@@ -73,7 +87,13 @@ describe('costOfUsage (hand-computed)', () => {
 
   it('OpenAI without a cache-write rate bills cache writes as input', () => {
     // gpt-4.1-mini: $0.40 in, $0.10 cached, $1.60 out; 1,000 written to cache → 1,000×0.40
-    near(costOfUsage(usage({ inputTokens: 1000, cacheWriteTokens: 1000, cacheReadTokens: 4000, outputTokens: 100 }), tablePrice('openai', 'gpt-4.1-mini')), (400 + 400 + 400 + 160) / 1e6);
+    near(
+      costOfUsage(
+        usage({ inputTokens: 1000, cacheWriteTokens: 1000, cacheReadTokens: 4000, outputTokens: 100 }),
+        tablePrice('openai', 'gpt-4.1-mini'),
+      ),
+      (400 + 400 + 400 + 160) / 1e6,
+    );
   });
 
   it('a price with no cached rate bills cache reads as input', () => {

@@ -35,7 +35,13 @@ describe('context assembly under a token budget', () => {
       ],
       100,
     );
-    assert.deepEqual(got.pieces.map((p) => [p.label, p.omittedLines]), [['a', 0], ['b', 0]]);
+    assert.deepEqual(
+      got.pieces.map((p) => [p.label, p.omittedLines]),
+      [
+        ['a', 0],
+        ['b', 0],
+      ],
+    );
     assert.equal(got.usedTokens, estimateTokens('aaaa\n') + estimateTokens('bbbb\n') + 5);
     assert.deepEqual(got.notes, []);
   });
@@ -51,7 +57,14 @@ describe('context assembly under a token budget', () => {
     const kept = 200 - piece.omittedLines;
     assert.ok(piece.text.endsWith(`x line ${kept}\n`));
     // One more line would not have fitted: the cut is as late as the budget allows.
-    assert.ok(estimateTokens(text.split('\n').slice(0, kept + 1).join('\n') + '\n') > budget);
+    assert.ok(
+      estimateTokens(
+        text
+          .split('\n')
+          .slice(0, kept + 1)
+          .join('\n') + '\n',
+      ) > budget,
+    );
     assert.deepEqual(head.notes, [`big.ts: showing the first ${kept} of 200 lines to stay within the prompt budget.`]);
 
     const tail = assembleContext([{ label: 'before', text, keep: 'end' }], budget);
@@ -67,13 +80,19 @@ describe('context assembly under a token budget', () => {
     ];
     const budget = 300;
     const got = assembleContext(candidates, budget);
-    assert.deepEqual(got.pieces.map((p) => p.label), ['first', 'second']);
+    assert.deepEqual(
+      got.pieces.map((p) => p.label),
+      ['first', 'second'],
+    );
     assert.equal(got.pieces[0].omittedLines, 0);
     assert.ok(got.pieces[1].omittedLines > 0);
     assert.deepEqual(got.omitted, ['third']);
     assert.match(got.notes[1], /^third: left out \(about \d+ tokens\)/);
     assert.ok(got.usedTokens <= budget);
-    assert.equal(got.usedTokens, got.pieces.reduce((s, p) => s + p.tokens, 0));
+    assert.equal(
+      got.usedTokens,
+      got.pieces.reduce((s, p) => s + p.tokens, 0),
+    );
   });
 
   it('does not truncate an all-or-nothing piece, nor keep a uselessly small slice', () => {
@@ -91,7 +110,15 @@ describe('edit selection prompt', () => {
 
   it('includes the instruction, the whole selection and the nearest context within the budget', () => {
     const budget = 1200;
-    const prompt = buildEditSelectionPrompt({ instruction: 'use a for loop', path: 'src/cart.ts', languageId: 'typescript', before, selection, after, maxPromptTokens: budget });
+    const prompt = buildEditSelectionPrompt({
+      instruction: 'use a for loop',
+      path: 'src/cart.ts',
+      languageId: 'typescript',
+      before,
+      selection,
+      after,
+      maxPromptTokens: budget,
+    });
     assert.equal(prompt.messages.length, 2);
     assert.equal(prompt.messages[0].role, 'system');
     assert.match(prompt.messages[0].content, /only the code that replaces the selected code/);
@@ -111,13 +138,29 @@ describe('edit selection prompt', () => {
   });
 
   it('shows the whole file without notes when it fits', () => {
-    const prompt = buildEditSelectionPrompt({ instruction: 'x', path: 'a.py', languageId: 'python', before: 'import os\n', selection: 'print(1)\n', after: 'print(2)\n', maxPromptTokens: 4000 });
+    const prompt = buildEditSelectionPrompt({
+      instruction: 'x',
+      path: 'a.py',
+      languageId: 'python',
+      before: 'import os\n',
+      selection: 'print(1)\n',
+      after: 'print(2)\n',
+      maxPromptTokens: 4000,
+    });
     assert.deepEqual(prompt.notes, []);
     assert.ok(prompt.messages[1].content.includes('import os') && prompt.messages[1].content.includes('print(2)'));
   });
 
   it('gives the code below the selection a share even when the code above is huge', () => {
-    const prompt = buildEditSelectionPrompt({ instruction: 'x', path: 'a.ts', languageId: 'typescript', before: numberedLines('before', 5000), selection: 'x\n', after: numberedLines('after', 5000), maxPromptTokens: 2000 });
+    const prompt = buildEditSelectionPrompt({
+      instruction: 'x',
+      path: 'a.ts',
+      languageId: 'typescript',
+      before: numberedLines('before', 5000),
+      selection: 'x\n',
+      after: numberedLines('after', 5000),
+      maxPromptTokens: 2000,
+    });
     assert.ok(prompt.messages[1].content.includes('after line 1\n'));
     assert.ok(prompt.estimatedTokens <= 2000);
   });
@@ -125,21 +168,43 @@ describe('edit selection prompt', () => {
   it('uses a longer fence when the selection contains one', () => {
     const md = 'Example:\n```js\nrun();\n```\n';
     assert.equal(fenceFor(md), '````');
-    const prompt = buildEditSelectionPrompt({ instruction: 'x', path: 'README.md', languageId: 'markdown', before: '', selection: md, after: '', maxPromptTokens: 4000 });
+    const prompt = buildEditSelectionPrompt({
+      instruction: 'x',
+      path: 'README.md',
+      languageId: 'markdown',
+      before: '',
+      selection: md,
+      after: '',
+      maxPromptTokens: 4000,
+    });
     assert.ok(prompt.messages[1].content.includes(`\`\`\`\`markdown\n${md}\`\`\`\``));
   });
 
   it('throws a clear error when the selection alone is over budget', () => {
     assert.throws(
-      () => buildEditSelectionPrompt({ instruction: 'x', path: 'a.ts', languageId: 'typescript', before: '', selection: 'y'.repeat(10_000), after: '', maxPromptTokens: 1000 }),
-      (error: unknown) => error instanceof PromptTooLargeError && error.budgetTokens === 1000 && error.neededTokens > 2857 && /Select less/.test(error.message),
+      () =>
+        buildEditSelectionPrompt({
+          instruction: 'x',
+          path: 'a.ts',
+          languageId: 'typescript',
+          before: '',
+          selection: 'y'.repeat(10_000),
+          after: '',
+          maxPromptTokens: 1000,
+        }),
+      (error: unknown) =>
+        error instanceof PromptTooLargeError &&
+        error.budgetTokens === 1000 &&
+        error.neededTokens > 2857 &&
+        /Select less/.test(error.message),
     );
   });
 });
 
 describe('extracting the replacement code', () => {
   it('takes the fenced block out of prose', () => {
-    const answer = 'Sure! Here is the updated code:\n\n```typescript\nlet total = 0;\nfor (const i of items) total += i.price;\n```\n\nThis avoids reduce.';
+    const answer =
+      'Sure! Here is the updated code:\n\n```typescript\nlet total = 0;\nfor (const i of items) total += i.price;\n```\n\nThis avoids reduce.';
     assert.equal(extractReplacementCode(answer), 'let total = 0;\nfor (const i of items) total += i.price;');
   });
 
@@ -160,7 +225,10 @@ describe('extracting the replacement code', () => {
     assert.equal(extractReplacementCode('```\nfoo()\n```', 'bar()\n'), 'foo()\n');
     assert.equal(extractReplacementCode('foo()\n\n', 'bar()'), 'foo()');
     assert.equal(extractReplacementCode('```\na()\nb()\n```', 'x()\r\ny()\r\n'), 'a()\r\nb()\r\n');
-    assert.equal(extractReplacementCode('```\nif (a) {\n  b();\n}\n```', '    old();\n    older();\n'), '    if (a) {\n      b();\n    }\n');
+    assert.equal(
+      extractReplacementCode('```\nif (a) {\n  b();\n}\n```', '    old();\n    older();\n'),
+      '    if (a) {\n      b();\n    }\n',
+    );
     assert.equal(extractReplacementCode('```\n    kept();\n```', '    old();\n'), '    kept();\n', 'already indented: unchanged');
     // A selection that starts mid-line has no indentation on its first line: leave the code alone.
     assert.equal(extractReplacementCode('```\nfoo(1)\n```', 'foo(0)'), 'foo(1)');
@@ -193,8 +261,13 @@ describe('refactor prompt', () => {
     const user = prompt.messages[1].content;
     assert.ok(user.startsWith('Instruction: rename b to computeB'));
     assert.match(user, /Selected code in src\/b\.ts \(lines 1–1\)/);
-    const order = ['\nsrc/b.ts\n```typescript', '\nsrc/a.ts\n```typescript', '\nsrc/types.ts\n```typescript'].map((marker) => user.indexOf(marker));
-    assert.ok(order.every((i) => i > 0), `all files present: ${order.join(', ')}`);
+    const order = ['\nsrc/b.ts\n```typescript', '\nsrc/a.ts\n```typescript', '\nsrc/types.ts\n```typescript'].map((marker) =>
+      user.indexOf(marker),
+    );
+    assert.ok(
+      order.every((i) => i > 0),
+      `all files present: ${order.join(', ')}`,
+    );
     assert.ok(order[0] < order[1] && order[1] < order[2], 'selection file, then picked, then referenced');
     assert.equal(user.split('\nsrc/b.ts\n').length - 1, 1, 'a file listed twice is shown once');
     assert.deepEqual(prompt.includedFiles, ['src/b.ts', 'src/a.ts', 'src/types.ts']);
@@ -225,7 +298,14 @@ describe('refactor prompt', () => {
 
   it('throws when the instruction and selection alone are over budget', () => {
     assert.throws(
-      () => buildRefactorPrompt({ instruction: 'x', selection: { path: 'a', text: 'z'.repeat(20_000), startLine: 1, endLine: 1 }, pickedFiles: [], referencedFiles: [], maxPromptTokens: 2000 }),
+      () =>
+        buildRefactorPrompt({
+          instruction: 'x',
+          selection: { path: 'a', text: 'z'.repeat(20_000), startLine: 1, endLine: 1 },
+          pickedFiles: [],
+          referencedFiles: [],
+          maxPromptTokens: 2000,
+        }),
       PromptTooLargeError,
     );
   });

@@ -31,11 +31,20 @@ describe('files a refactor also reads', () => {
       "import React from 'react';",
       "import { nothing } from './missing';",
     ].join('\n');
-    assert.deepEqual(referencedPaths('src/a.ts', text, known), ['src/b.ts', 'src/util/format.tsx', 'lib/shared.ts', 'src/util/index.ts', 'src/legacy.js']);
+    assert.deepEqual(referencedPaths('src/a.ts', text, known), [
+      'src/b.ts',
+      'src/util/format.tsx',
+      'lib/shared.ts',
+      'src/util/index.ts',
+      'src/legacy.js',
+    ]);
   });
 
   it('resolves Python relative imports and C includes', () => {
-    assert.deepEqual(referencedPaths('pkg/sub/helpers.py', 'from ..mod import x\nfrom .. import y\nimport os\n', known), ['pkg/mod.py', 'pkg/__init__.py']);
+    assert.deepEqual(referencedPaths('pkg/sub/helpers.py', 'from ..mod import x\nfrom .. import y\nimport os\n', known), [
+      'pkg/mod.py',
+      'pkg/__init__.py',
+    ]);
     assert.deepEqual(referencedPaths('native/main.c', '#include "vec.h"\n#include <stdio.h>\n', known), ['native/vec.h']);
   });
 

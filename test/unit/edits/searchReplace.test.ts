@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { applySearchReplace, normalizeEditPath, parseAndApplySearchReplace, parseSearchReplace, pathsOfBlocks } from '../../../src/core/edits/searchReplace';
+import {
+  applySearchReplace,
+  normalizeEditPath,
+  parseAndApplySearchReplace,
+  parseSearchReplace,
+  pathsOfBlocks,
+} from '../../../src/core/edits/searchReplace';
 import type { ApplyResult, EditErrorKind, FileEditResult } from '../../../src/core/edits/searchReplace';
 
 const S = '<<<<<<< SEARCH';
@@ -92,16 +98,27 @@ describe('search/replace parsing and applying', () => {
   it('applies several blocks to one file and blocks to two files', () => {
     const b = 'const b = 1;\nconst c = 2;\n';
     const answer = [
-      block('src/a.ts', ['export function sub(a: number, b: number): number {', '  return a - b;'], ['export function sub(a: number, b: number): number {', '  return b - a;']),
+      block(
+        'src/a.ts',
+        ['export function sub(a: number, b: number): number {', '  return a - b;'],
+        ['export function sub(a: number, b: number): number {', '  return b - a;'],
+      ),
       'and the import:',
       block('src/a.ts', ["import { x } from './x';"], ["import { x, y } from './x';"]),
       block('src/b.ts', ['const c = 2;'], ['const c = 3;']),
     ].join('\n\n');
     const result = ok(parseAndApplySearchReplace(answer, files({ 'src/a.ts': A_TS, 'src/b.ts': b })));
-    assert.deepEqual(result.map((f) => f.path), ['src/a.ts', 'src/b.ts']);
+    assert.deepEqual(
+      result.map((f) => f.path),
+      ['src/a.ts', 'src/b.ts'],
+    );
     const [a, bFile] = result;
-    assert.equal(a.newText, A_TS.replace("{ x }", '{ x, y }').replace('return a - b', 'return b - a'));
-    assert.deepEqual(a.edits.map((e) => e.start.line), [0, 6], 'sorted by position in the file');
+    assert.equal(a.newText, A_TS.replace('{ x }', '{ x, y }').replace('return a - b', 'return b - a'));
+    assert.deepEqual(
+      a.edits.map((e) => e.start.line),
+      [0, 6],
+      'sorted by position in the file',
+    );
     assert.equal(bFile.newText, 'const b = 1;\nconst c = 3;\n');
     for (const f of result) checkRanges(f);
   });
@@ -110,7 +127,10 @@ describe('search/replace parsing and applying', () => {
     const answer = `src/a.ts\n${S}\n  return a + b;\n${D}\n  return b + a;\n${R}\n${S}\n  return a - b;\n${D}\n  return -b + a;\n${R}\n`;
     const parsed = parseSearchReplace(answer);
     assert.ok(parsed.ok);
-    assert.deepEqual(parsed.blocks.map((b) => b.path), ['src/a.ts', 'src/a.ts']);
+    assert.deepEqual(
+      parsed.blocks.map((b) => b.path),
+      ['src/a.ts', 'src/a.ts'],
+    );
     assert.deepEqual(pathsOfBlocks(parsed.blocks), ['src/a.ts']);
   });
 
@@ -145,7 +165,10 @@ describe('search/replace parsing and applying', () => {
     const answer = block('k.ts', ['if (x) {', '    go();', '}'], ['if (x) {', '    go();', '    again();', '}', 'done();']);
     const [file] = ok(parseAndApplySearchReplace(answer, files({ 'k.ts': source })));
     assert.equal(file.edits[0].match, 'indentation');
-    assert.equal(file.newText, 'class K {\n    method() {\n        if (x) {\n            go();\n            again();\n        }\n        done();\n    }\n}\n');
+    assert.equal(
+      file.newText,
+      'class K {\n    method() {\n        if (x) {\n            go();\n            again();\n        }\n        done();\n    }\n}\n',
+    );
     checkRanges(file);
   });
 
@@ -156,7 +179,13 @@ describe('search/replace parsing and applying', () => {
     checkRanges(file);
     const [middle] = ok(parseAndApplySearchReplace(block('w.txt', ['two'], ['deux']), files({ 'w.txt': source })));
     assert.equal(middle.newText, 'one\r\ndeux\r\nthree');
-    assert.deepEqual([middle.edits[0].start, middle.edits[0].end], [{ line: 1, character: 0 }, { line: 2, character: 0 }]);
+    assert.deepEqual(
+      [middle.edits[0].start, middle.edits[0].end],
+      [
+        { line: 1, character: 0 },
+        { line: 2, character: 0 },
+      ],
+    );
   });
 
   it('deletes lines with an empty REPLACE', () => {
@@ -166,7 +195,10 @@ describe('search/replace parsing and applying', () => {
   });
 
   it('refuses a SEARCH that matches nothing, naming the file and the first lines, and applies nothing else', () => {
-    const answer = [block('src/b.ts', ['const c = 2;'], ['const c = 3;']), block('src/a.ts', ['  return a * b;', '}'], ['  return 0;', '}'])].join('\n');
+    const answer = [
+      block('src/b.ts', ['const c = 2;'], ['const c = 3;']),
+      block('src/a.ts', ['  return a * b;', '}'], ['  return 0;', '}']),
+    ].join('\n');
     const result = parseAndApplySearchReplace(answer, files({ 'src/a.ts': A_TS, 'src/b.ts': 'const c = 2;\n' }));
     const message = failure(result, 'noMatch');
     assert.match(message, /^src\/a\.ts:/);
@@ -182,13 +214,21 @@ describe('search/replace parsing and applying', () => {
   });
 
   it('refuses overlapping blocks in one file', () => {
-    const answer = [block('src/a.ts', ['  return a + b;', '}'], ['  return 1;', '}']), block('src/a.ts', ['}', '', 'export function sub(a: number, b: number): number {'], ['}'])].join('\n');
+    const answer = [
+      block('src/a.ts', ['  return a + b;', '}'], ['  return 1;', '}']),
+      block('src/a.ts', ['}', '', 'export function sub(a: number, b: number): number {'], ['}']),
+    ].join('\n');
     failure(parseAndApplySearchReplace(answer, files({ 'src/a.ts': A_TS })), 'overlap');
   });
 
   it('reports a stream cut off in SEARCH, in REPLACE or in a marker as partial', () => {
     const full = block('src/a.ts', ['  return a + b;'], ['  return a + b + 0;']);
-    const cuts = [full.slice(0, full.indexOf(D) - 3), full.slice(0, full.indexOf(R) + 4), full.slice(0, full.indexOf(S) + 4), `${full}\n\nsrc/b.ts\n<<<<`];
+    const cuts = [
+      full.slice(0, full.indexOf(D) - 3),
+      full.slice(0, full.indexOf(R) + 4),
+      full.slice(0, full.indexOf(S) + 4),
+      `${full}\n\nsrc/b.ts\n<<<<`,
+    ];
     for (const cut of cuts) {
       const message = failure(parseAndApplySearchReplace(cut, files({ 'src/a.ts': A_TS })), 'partial');
       assert.match(message, /cut off/);
@@ -230,7 +270,9 @@ describe('search/replace parsing and applying', () => {
 
   it('keeps marker-like text that is not a marker as content', () => {
     const source = '# Title\n=========\ntext\n';
-    const [file] = ok(parseAndApplySearchReplace(block('README.md', ['=========', 'text'], ['=========', 'new text']), files({ 'README.md': source })));
+    const [file] = ok(
+      parseAndApplySearchReplace(block('README.md', ['=========', 'text'], ['=========', 'new text']), files({ 'README.md': source })),
+    );
     assert.equal(file.newText, '# Title\n=========\nnew text\n');
   });
 

@@ -21,13 +21,55 @@ function usage(inputTokens: number, outputTokens: number) {
 
 function ledger(): DecisionRecord[] {
   return [
-    makeDecision({ id: '1', time: at(11, 25, 10), workspace: '/ws/one', chosen: luna, answeredBy: luna, usage: usage(1000, 500), costUsd: 0.002 }),
-    makeDecision({ id: '2', time: at(11, 25, 11), workspace: '/ws/two', chosen: sonnet, answeredBy: sonnet, usage: usage(2000, 1000), costUsd: 0.021 }),
-    makeDecision({ id: '3', time: at(11, 24, 9), workspace: '/ws/one', chosen: qwen, answeredBy: qwen, usage: usage(500, 20), costUsd: 0, totalMs: 300 }),
-    makeDecision({ id: '4', time: at(11, 23, 9), workspace: '/ws/one', chosen: haiku, answeredBy: haiku, usage: usage(100, 100), costUsd: null }),
+    makeDecision({
+      id: '1',
+      time: at(11, 25, 10),
+      workspace: '/ws/one',
+      chosen: luna,
+      answeredBy: luna,
+      usage: usage(1000, 500),
+      costUsd: 0.002,
+    }),
+    makeDecision({
+      id: '2',
+      time: at(11, 25, 11),
+      workspace: '/ws/two',
+      chosen: sonnet,
+      answeredBy: sonnet,
+      usage: usage(2000, 1000),
+      costUsd: 0.021,
+    }),
+    makeDecision({
+      id: '3',
+      time: at(11, 24, 9),
+      workspace: '/ws/one',
+      chosen: qwen,
+      answeredBy: qwen,
+      usage: usage(500, 20),
+      costUsd: 0,
+      totalMs: 300,
+    }),
+    makeDecision({
+      id: '4',
+      time: at(11, 23, 9),
+      workspace: '/ws/one',
+      chosen: haiku,
+      answeredBy: haiku,
+      usage: usage(100, 100),
+      costUsd: null,
+    }),
     makeDecision({ id: '5', time: at(11, 1, 9), workspace: '/ws/one', chosen: luna, answeredBy: luna, costUsd: 0.5 }),
     makeDecision({ id: '6', time: at(10, 31, 9), workspace: '/ws/one', chosen: sonnet, answeredBy: sonnet, costUsd: 1.0 }),
-    makeDecision({ id: '7', time: at(11, 25, 12), workspace: '/ws/one', chosen: luna, answeredBy: null, usage: null, costUsd: 0, outcome: 'error' }),
+    makeDecision({
+      id: '7',
+      time: at(11, 25, 12),
+      workspace: '/ws/one',
+      chosen: luna,
+      answeredBy: null,
+      usage: null,
+      costUsd: 0,
+      outcome: 'error',
+    }),
   ];
 }
 
@@ -111,7 +153,12 @@ describe('cost summary', () => {
   });
 
   it('has no counterfactual without a reference model', () => {
-    const s = SpendAccumulator.fromRecords(ledger(), null).summarise({ now: NOW, workspace: null, split: 'tier', budget: { perDayUsd: 0, perMonthUsd: 0, spendScope: { day: 'all', month: 'all' } } });
+    const s = SpendAccumulator.fromRecords(ledger(), null).summarise({
+      now: NOW,
+      workspace: null,
+      split: 'tier',
+      budget: { perDayUsd: 0, perMonthUsd: 0, spendScope: { day: 'all', month: 'all' } },
+    });
     assert.equal(s.counterfactual, null);
     assert.deepEqual(s.budgets, []);
     assert.equal(s.days.length, 30);
@@ -133,7 +180,13 @@ describe('cost summary', () => {
     const records = ledger();
     const acc = SpendAccumulator.fromRecords(records.slice(0, 3), FRONTIER);
     for (const r of records.slice(3)) acc.add(r);
-    const opts = { now: NOW, workspace: '/ws/one', split: 'model' as const, windowDays: 3, budget: { perDayUsd: 0, perMonthUsd: 0, spendScope: { day: 'all' as const, month: 'all' as const } } };
+    const opts = {
+      now: NOW,
+      workspace: '/ws/one',
+      split: 'model' as const,
+      windowDays: 3,
+      budget: { perDayUsd: 0, perMonthUsd: 0, spendScope: { day: 'all' as const, month: 'all' as const } },
+    };
     assert.deepEqual(acc.summarise(opts), SpendAccumulator.fromRecords(records, FRONTIER).summarise(opts));
   });
 
@@ -149,7 +202,10 @@ describe('cost summary', () => {
     assert.deepEqual(ref?.price, priceOf(sonnetRef, false, BUNDLED_PRICES));
     const localFirst = {
       ...settings,
-      models: [...settings.models, { id: 'big-local', provider: 'ollama' as const, model: 'llama4:400b', tier: 'frontier' as const, contextWindow: 128_000 }],
+      models: [
+        ...settings.models,
+        { id: 'big-local', provider: 'ollama' as const, model: 'llama4:400b', tier: 'frontier' as const, contextWindow: 128_000 },
+      ],
       routes: { ...settings.routes, refactor: ['big-local', 'gpt-6.1-sol'] },
     };
     assert.equal(pickFrontierReference(localFirst)?.model, 'gpt-6.1-sol', 'a free local model says nothing about frontier prices');
@@ -160,7 +216,11 @@ describe('cost summary', () => {
   it('takes a priced frontier model behind a local endpoint (a proxy) as the reference, as the ledger prices it', () => {
     const settings = snapshotFromValues(DEFAULT_SETTING_VALUES);
     const proxied = { ...settings, endpoints: { ...settings.endpoints, anthropic: 'http://127.0.0.1:4000' } };
-    assert.equal(pickFrontierReference(proxied)?.model, 'gpt-6.1-sol', 'no price of its own behind a local endpoint: free, so not a reference');
+    assert.equal(
+      pickFrontierReference(proxied)?.model,
+      'gpt-6.1-sol',
+      'no price of its own behind a local endpoint: free, so not a reference',
+    );
     const priced = {
       ...proxied,
       models: proxied.models.map((m) => (m.id === 'claude-sonnet-5-5' ? { ...m, price: { input: 3, output: 15 } } : m)),
@@ -173,9 +233,27 @@ describe('cost summary', () => {
   it('counts only free requests as answered by local models', () => {
     const proxiedSonnet = modelSummary('claude-sonnet-5-5', 'frontier', true);
     const acc = new SpendAccumulator(null);
-    acc.add(makeDecision({ id: 'a', time: at(11, 25, 10), chosen: qwen, answeredBy: qwen, usage: usage(500, 20), costUsd: 0, totalMs: 300 }));
-    acc.add(makeDecision({ id: 'b', time: at(11, 25, 11), chosen: proxiedSonnet, answeredBy: proxiedSonnet, usage: usage(2000, 200), costUsd: 0.009, totalMs: 40 }));
-    const s = acc.summarise({ now: NOW, workspace: null, split: 'tier', windowDays: 3, budget: { perDayUsd: 0, perMonthUsd: 0, spendScope: { day: 'all', month: 'all' } } });
+    acc.add(
+      makeDecision({ id: 'a', time: at(11, 25, 10), chosen: qwen, answeredBy: qwen, usage: usage(500, 20), costUsd: 0, totalMs: 300 }),
+    );
+    acc.add(
+      makeDecision({
+        id: 'b',
+        time: at(11, 25, 11),
+        chosen: proxiedSonnet,
+        answeredBy: proxiedSonnet,
+        usage: usage(2000, 200),
+        costUsd: 0.009,
+        totalMs: 40,
+      }),
+    );
+    const s = acc.summarise({
+      now: NOW,
+      workspace: null,
+      split: 'tier',
+      windowDays: 3,
+      budget: { perDayUsd: 0, perMonthUsd: 0, spendScope: { day: 'all', month: 'all' } },
+    });
     assert.equal(s.totals.localRequests, 1);
     assert.equal(s.totals.localMs, 300);
   });

@@ -16,23 +16,40 @@ function ids(records: readonly DecisionRecord[]): string[] {
 
 function small(): DecisionRecord[] {
   return [
-    makeDecision({ id: 'a', time: T0 + 1000, task: 'completion', chosen: qwen, answeredBy: qwen, outcome: 'pending', workspace: '/ws/one' }),
+    makeDecision({
+      id: 'a',
+      time: T0 + 1000,
+      task: 'completion',
+      chosen: qwen,
+      answeredBy: qwen,
+      outcome: 'pending',
+      workspace: '/ws/one',
+    }),
     makeDecision({ id: 'b', time: T0 + 2000, task: 'edit', chosen: luna, answeredBy: luna, outcome: 'accepted', workspace: '/ws/two' }),
     makeDecision({ id: 'c', time: T0 + 3000, task: 'refactor', chosen: sonnet, answeredBy: luna, outcome: 'ok', workspace: null }),
     makeDecision({ id: 'd', time: T0 + 4000, task: 'chat', chosen: luna, answeredBy: null, outcome: 'error', workspace: '/ws/one' }),
-    makeDecision({ id: 'e', time: T0 + 5000, task: 'completion', chosen: qwen, answeredBy: qwen, outcome: 'accepted', workspace: '/ws/one' }),
+    makeDecision({
+      id: 'e',
+      time: T0 + 5000,
+      task: 'completion',
+      chosen: qwen,
+      answeredBy: qwen,
+      outcome: 'accepted',
+      workspace: '/ws/one',
+    }),
   ];
 }
 
 function naive(records: readonly DecisionRecord[], filter: DecisionFilter): string[] {
   return records
     .map((r, i) => ({ r, i }))
-    .filter(({ r }) =>
-      (filter.task === undefined || r.task === filter.task) &&
-      (filter.model === undefined || modelOfRecord(r) === filter.model) &&
-      (filter.tier === undefined || tierOfRecord(r) === filter.tier) &&
-      (filter.outcome === undefined || r.outcome === filter.outcome) &&
-      (filter.workspace === undefined || r.workspace === filter.workspace),
+    .filter(
+      ({ r }) =>
+        (filter.task === undefined || r.task === filter.task) &&
+        (filter.model === undefined || modelOfRecord(r) === filter.model) &&
+        (filter.tier === undefined || tierOfRecord(r) === filter.tier) &&
+        (filter.outcome === undefined || r.outcome === filter.outcome) &&
+        (filter.workspace === undefined || r.workspace === filter.workspace),
     )
     .sort((x, y) => y.r.time - x.r.time || y.i - x.i)
     .map(({ r }) => r.id);

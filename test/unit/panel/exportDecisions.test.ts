@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { CSV_COLUMNS, csvField, csvLine, decisionsCsvChunks, decisionsToCsv, decisionsToJson, exportFileName } from '../../../src/core/panel/exportDecisions';
+import {
+  CSV_COLUMNS,
+  csvField,
+  csvLine,
+  decisionsCsvChunks,
+  decisionsToCsv,
+  decisionsToJson,
+  exportFileName,
+} from '../../../src/core/panel/exportDecisions';
 import type { DecisionRecord } from '../../../src/core/router/decision';
 import { makeDecision, modelSummary } from '../../support/syntheticDecisions';
 
@@ -102,7 +110,19 @@ describe('CSV export', () => {
       error: undefined,
       modelVersion: 'v2',
     });
-    const failed = makeDecision({ id: 'd2', time: T + 1, chosen: null, answeredBy: null, usage: null, costUsd: null, ttftMs: null, totalMs: null, outcome: 'error', error: 'no candidate left\nat all', candidates: [] });
+    const failed = makeDecision({
+      id: 'd2',
+      time: T + 1,
+      chosen: null,
+      answeredBy: null,
+      usage: null,
+      costUsd: null,
+      ttftMs: null,
+      totalMs: null,
+      outcome: 'error',
+      error: 'no candidate left\nat all',
+      candidates: [],
+    });
     const text = decisionsToCsv([tricky, failed]);
     assert.ok(text.startsWith('\uFEFF'), 'BOM so spreadsheets read UTF-8');
     const rows = parseCsv(text.slice(1));
@@ -147,7 +167,10 @@ describe('CSV export', () => {
 
 describe('JSON export', () => {
   it('writes a parseable array of the records as stored', () => {
-    const records: DecisionRecord[] = [makeDecision({ id: 'a', time: T, explanation: 'line\nbreak "quoted"' }), makeDecision({ id: 'b', time: T + 5 })];
+    const records: DecisionRecord[] = [
+      makeDecision({ id: 'a', time: T, explanation: 'line\nbreak "quoted"' }),
+      makeDecision({ id: 'b', time: T + 5 }),
+    ];
     const text = decisionsToJson(records);
     assert.deepEqual(JSON.parse(text), records);
     assert.equal(text.split('\n').length, 5, '[, two records, ], trailing newline');

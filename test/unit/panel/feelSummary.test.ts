@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { AcceptanceCounter, compareAcrossVersionChange, completionEventsOf, latestDriftFor, leaderboardsAndProposals, versionObservationsOf } from '../../../src/core/panel/feelSummary';
+import {
+  AcceptanceCounter,
+  compareAcrossVersionChange,
+  completionEventsOf,
+  latestDriftFor,
+  leaderboardsAndProposals,
+  versionObservationsOf,
+} from '../../../src/core/panel/feelSummary';
 import { acceptanceStats } from '../../../src/core/ratings/acceptance';
 import type { PairwiseVote, VoteChoice } from '../../../src/core/ratings/blinding';
 import { detectDrift } from '../../../src/core/ratings/drift';
@@ -10,7 +17,15 @@ const luna = modelSummary('gpt-6-luna', 'mid');
 const T = new Date(2026, 10, 25, 9).getTime();
 
 function votes(task: 'edit' | 'chat', modelA: string, modelB: string, choice: VoteChoice, count: number): PairwiseVote[] {
-  return Array.from({ length: count }, (_, i) => ({ comparisonId: `${task}-${modelA}-${choice}-${i}`, task, modelA, modelB, choice, tags: [], time: i }));
+  return Array.from({ length: count }, (_, i) => ({
+    comparisonId: `${task}-${modelA}-${choice}-${i}`,
+    task,
+    modelA,
+    modelB,
+    choice,
+    tags: [],
+    time: i,
+  }));
 }
 
 describe('feel summary', () => {
@@ -77,7 +92,12 @@ describe('feel summary', () => {
 
   it('builds leaderboards only for voted tasks and a proposal or a reason for every task', () => {
     const all = [...votes('edit', 'haiku', 'luna', 'a', 26), ...votes('edit', 'haiku', 'luna', 'b', 4)];
-    const { leaderboards, proposals } = leaderboardsAndProposals(all, { completion: ['qwen'], edit: ['luna', 'haiku'], refactor: [], chat: ['luna'] });
+    const { leaderboards, proposals } = leaderboardsAndProposals(all, {
+      completion: ['qwen'],
+      edit: ['luna', 'haiku'],
+      refactor: [],
+      chat: ['luna'],
+    });
     assert.deepEqual(
       leaderboards.map((b) => b.task),
       ['edit'],
@@ -121,11 +141,27 @@ describe('feel summary', () => {
     assert.equal(cmp.changedAt, T + 3 * 60_000);
     // The sample keeps the last 2 old decisions: o2, o3.
     assert.deepEqual(
-      [cmp.before.version, cmp.before.requests, cmp.before.medianTtftMs, cmp.before.medianTotalMs, cmp.before.completionsShown, cmp.before.completionsAccepted, cmp.before.errors],
+      [
+        cmp.before.version,
+        cmp.before.requests,
+        cmp.before.medianTtftMs,
+        cmp.before.medianTotalMs,
+        cmp.before.completionsShown,
+        cmp.before.completionsAccepted,
+        cmp.before.errors,
+      ],
       ['old', 2, 130, 330, 2, 1, 0],
     );
     assert.deepEqual(
-      [cmp.after.version, cmp.after.requests, cmp.after.medianTtftMs, cmp.after.completionsShown, cmp.after.completionsAccepted, cmp.after.errors, cmp.after.meanOutputTokens],
+      [
+        cmp.after.version,
+        cmp.after.requests,
+        cmp.after.medianTtftMs,
+        cmp.after.completionsShown,
+        cmp.after.completionsAccepted,
+        cmp.after.errors,
+        cmp.after.meanOutputTokens,
+      ],
       ['new', 2, 400, 1, 0, 1, 50],
     );
     assert.equal(latestDriftFor(events, 'gpt-6-luna'), undefined);

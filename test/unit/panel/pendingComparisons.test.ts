@@ -14,14 +14,25 @@ function delta(id: string, side: ComparisonSide, text: string): ComparisonUpdate
 }
 
 function done(id: string, side: ComparisonSide, extra: { error?: string } = {}): ComparisonUpdate {
-  return { type: 'comparisonSideDone', comparisonId: id, side, ttftMs: side === 'a' ? 120 : 340, totalMs: side === 'a' ? 900 : 1400, costUsd: side === 'a' ? 0.0012 : null, ...extra };
+  return {
+    type: 'comparisonSideDone',
+    comparisonId: id,
+    side,
+    ttftMs: side === 'a' ? 120 : 340,
+    totalMs: side === 'a' ? 900 : 1400,
+    costUsd: side === 'a' ? 0.0012 : null,
+    ...extra,
+  };
 }
 
 /** What a Feel tab shows after receiving `messages`: per comparison, each side's text and whether it finished. */
-function cards(messages: readonly RouterHostMessage[]): Map<string, { prompt: string; a: string; b: string; doneA: boolean; doneB: boolean; error: string | undefined }> {
+function cards(
+  messages: readonly RouterHostMessage[],
+): Map<string, { prompt: string; a: string; b: string; doneA: boolean; doneB: boolean; error: string | undefined }> {
   const out = new Map<string, { prompt: string; a: string; b: string; doneA: boolean; doneB: boolean; error: string | undefined }>();
   for (const m of messages) {
-    if (m.type === 'comparisonStarted') out.set(m.comparisonId, { prompt: m.prompt, a: '', b: '', doneA: false, doneB: false, error: undefined });
+    if (m.type === 'comparisonStarted')
+      out.set(m.comparisonId, { prompt: m.prompt, a: '', b: '', doneA: false, doneB: false, error: undefined });
     const card = 'comparisonId' in m ? out.get(m.comparisonId) : undefined;
     if (!card) continue;
     if (m.type === 'comparisonDelta') card[m.side] += m.text;
@@ -38,7 +49,13 @@ describe('pending comparisons (cards that outlive the router panel)', () => {
   it('replays a comparison the panel never saw: start, each answer as one delta, then each finished side', () => {
     const store = new PendingComparisons();
     store.start(started('c1'), false);
-    for (const [side, text] of [['a', 'func'], ['b', 'const '], ['a', 'tion f() {}'], ['b', 'f = () => {}']] as const) store.update(delta('c1', side, text), false);
+    for (const [side, text] of [
+      ['a', 'func'],
+      ['b', 'const '],
+      ['a', 'tion f() {}'],
+      ['b', 'f = () => {}'],
+    ] as const)
+      store.update(delta('c1', side, text), false);
     store.update(done('c1', 'b'), false);
     store.update(done('c1', 'a'), false);
     assert.deepEqual(store.replay(), [
@@ -70,7 +87,14 @@ describe('pending comparisons (cards that outlive the router panel)', () => {
     send(delta('c2', 'a', 'x'), false);
     const replayed = cards(store.replay());
     assert.deepEqual(replayed, cards(all));
-    assert.deepEqual(replayed.get('c1'), { prompt: 'prompt for c1', a: 'Use a timer.', b: 'Debounce with setTimeout.', doneA: true, doneB: true, error: 'Side B failed; see the Switchboard log for details.' });
+    assert.deepEqual(replayed.get('c1'), {
+      prompt: 'prompt for c1',
+      a: 'Use a timer.',
+      b: 'Debounce with setTimeout.',
+      doneA: true,
+      doneB: true,
+      error: 'Side B failed; see the Switchboard log for details.',
+    });
     assert.deepEqual([...replayed.keys()], ['c1', 'c2'], 'oldest first, so the newest card ends up on top');
   });
 
@@ -99,7 +123,14 @@ describe('pending comparisons (cards that outlive the router panel)', () => {
     store.update(done('c1', 'a'), true);
     store.update(delta('c1', 'a', ' late'), false);
     store.update(done('c1', 'a', { error: 'second done' }), false);
-    assert.deepEqual(cards(store.replay()).get('c1'), { prompt: 'prompt for c1', a: 'done.', b: '', doneA: true, doneB: false, error: undefined });
+    assert.deepEqual(cards(store.replay()).get('c1'), {
+      prompt: 'prompt for c1',
+      a: 'done.',
+      b: '',
+      doneA: true,
+      doneB: false,
+      error: undefined,
+    });
     assert.equal(store.needsAttention(), true, 'side B still running');
   });
 

@@ -14,7 +14,12 @@ function env(overrides: Partial<RouterPanelEnvironment> = {}): RouterPanelEnviro
     now: () => NOW,
     workspace: '/home/dev/shop',
     budget: { perRequestUsd: 0, perDayUsd: 5, perMonthUsd: 0, spendScope: { day: 'all', month: 'all' } },
-    routes: { completion: ['qwen2.5-coder:1.5b-base'], edit: ['gpt-6-luna', 'claude-haiku-4-5'], refactor: ['claude-sonnet-5-5'], chat: ['gpt-6-luna'] },
+    routes: {
+      completion: ['qwen2.5-coder:1.5b-base'],
+      edit: ['gpt-6-luna', 'claude-haiku-4-5'],
+      refactor: ['claude-sonnet-5-5'],
+      chat: ['gpt-6-luna'],
+    },
     autoApply: false,
     frontier: { model: 'claude-sonnet-5-5', price: { source: 'table', input: 3, output: 15 } },
     windowDays: 14,
@@ -43,10 +48,7 @@ describe('RouterPanelSession', () => {
     assert.ok(init.state.cost.series.length > 0);
     assert.ok(init.state.acceptance.byModel.length > 0);
     assert.equal(init.state.proposals.length, 4);
-    assert.deepEqual(
-      init.state.drift.map((d) => d.model).sort(),
-      ['claude-sonnet-5-5', 'qwen2.5-coder:1.5b-base'],
-    );
+    assert.deepEqual(init.state.drift.map((d) => d.model).sort(), ['claude-sonnet-5-5', 'qwen2.5-coder:1.5b-base']);
   });
 
   it('applies a filter, pages within it, and reports the filter back', () => {
@@ -86,7 +88,20 @@ describe('RouterPanelSession', () => {
     session.answer({ type: 'setFilter', id: 'f', filter: { task: 'completion' } });
     const before = session.index.count({ task: 'completion' });
     assert.deepEqual(session.onDecision(makeDecision({ id: 'live-edit', time: NOW, task: 'edit', workspace: '/home/dev/shop' })), []);
-    const added = only(session.onDecision(makeDecision({ id: 'live-c', time: NOW + 1, task: 'completion', workspace: '/home/dev/shop', chosen: qwen, answeredBy: qwen, outcome: 'pending' })), 'decisionAdded');
+    const added = only(
+      session.onDecision(
+        makeDecision({
+          id: 'live-c',
+          time: NOW + 1,
+          task: 'completion',
+          workspace: '/home/dev/shop',
+          chosen: qwen,
+          answeredBy: qwen,
+          outcome: 'pending',
+        }),
+      ),
+      'decisionAdded',
+    );
     assert.equal(added.row.id, 'live-c');
     assert.equal(added.rank, 0);
     assert.equal(added.total, before + 1);
@@ -104,8 +119,17 @@ describe('RouterPanelSession', () => {
     const fresh = modelSummary('brand-new', 'mid');
     const msgs = session.onDecision(makeDecision({ id: 'nm', time: NOW, chosen: fresh, answeredBy: fresh, modelVersion: 'v1' }));
     assert.ok(only(msgs, 'filterOptions').options.models.some((m) => m.value === 'brand-new'));
-    const drift = only(session.onDecision(makeDecision({ id: 'nm2', time: NOW + 1, chosen: fresh, answeredBy: fresh, modelVersion: 'v2' })), 'drift');
-    assert.deepEqual(drift.events.at(-1), { model: 'brand-new', previousVersion: 'v1', newVersion: 'v2', firstSeen: NOW + 1, previousLastSeen: NOW });
+    const drift = only(
+      session.onDecision(makeDecision({ id: 'nm2', time: NOW + 1, chosen: fresh, answeredBy: fresh, modelVersion: 'v2' })),
+      'drift',
+    );
+    assert.deepEqual(drift.events.at(-1), {
+      model: 'brand-new',
+      previousVersion: 'v1',
+      newVersion: 'v2',
+      firstSeen: NOW + 1,
+      previousLastSeen: NOW,
+    });
     const cmp = only(session.answer({ type: 'compareDrift', id: 'cd', modelId: 'brand-new' }), 'driftComparison');
     assert.equal(cmp.replyTo, 'cd');
     assert.equal(cmp.comparison.before.version, 'v1');
@@ -151,7 +175,10 @@ describe('RouterPanelSession', () => {
     assert.ok(json.every((r) => r.outcome === 'error'));
     assert.deepEqual(
       json.map((r) => r.id),
-      ledger.filter((r) => r.outcome === 'error').map((r) => r.id).reverse(),
+      ledger
+        .filter((r) => r.outcome === 'error')
+        .map((r) => r.id)
+        .reverse(),
     );
   });
 });

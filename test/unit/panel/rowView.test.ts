@@ -46,7 +46,9 @@ describe('toRowView', () => {
       ],
     );
     assert.equal(row.candidates[0].reason, '~$0.41 is over the per-request cap of $0.25');
-    assert.deepEqual(row.hops, [{ from: 'claude-sonnet-5-5', to: 'gpt-6.1-sol', kind: 'overloaded', text: 'claude-sonnet-5-5 overloaded → gpt-6.1-sol' }]);
+    assert.deepEqual(row.hops, [
+      { from: 'claude-sonnet-5-5', to: 'gpt-6.1-sol', kind: 'overloaded', text: 'claude-sonnet-5-5 overloaded → gpt-6.1-sol' },
+    ]);
     assert.equal(row.inputTokens, 1200);
     assert.equal(row.cacheReadTokens, 800);
     assert.equal(row.costUsd, 0.0123);
@@ -60,7 +62,20 @@ describe('toRowView', () => {
 
   it('shows a failed request with no answering model under the chosen one, with nulls for what never happened', () => {
     const qwen = modelSummary('qwen', 'local');
-    const row = toRowView(makeDecision({ id: 'r2', time: T, chosen: qwen, answeredBy: null, usage: null, costUsd: 0, ttftMs: null, totalMs: null, outcome: 'error', error: 'Ollama is not running' }));
+    const row = toRowView(
+      makeDecision({
+        id: 'r2',
+        time: T,
+        chosen: qwen,
+        answeredBy: null,
+        usage: null,
+        costUsd: 0,
+        ttftMs: null,
+        totalMs: null,
+        outcome: 'error',
+        error: 'Ollama is not running',
+      }),
+    );
     assert.equal(row.model, 'qwen');
     assert.equal(row.tier, 'local');
     assert.equal(row.local, true);
@@ -72,7 +87,15 @@ describe('toRowView', () => {
   });
 
   it('handles a decision where no candidate survived', () => {
-    const row = toRowView(makeDecision({ id: 'r3', time: T, chosen: null, answeredBy: null, candidates: [{ id: 'gpt-6-luna', tier: 'mid', source: 'route', kept: false, reason: 'local-only privacy' }] }));
+    const row = toRowView(
+      makeDecision({
+        id: 'r3',
+        time: T,
+        chosen: null,
+        answeredBy: null,
+        candidates: [{ id: 'gpt-6-luna', tier: 'mid', source: 'route', kept: false, reason: 'local-only privacy' }],
+      }),
+    );
     assert.equal(row.model, null);
     assert.equal(row.tier, null);
     assert.equal(row.chosen, null);
@@ -81,7 +104,15 @@ describe('toRowView', () => {
 
   it('clips very long text so one record cannot bloat a page', () => {
     const long = 'x'.repeat(MAX_TEXT * 3);
-    const row = toRowView(makeDecision({ id: 'r4', time: T, explanation: long, error: long, candidates: [{ id: 'm', tier: 'mid', source: 'route', kept: false, reason: long }] }));
+    const row = toRowView(
+      makeDecision({
+        id: 'r4',
+        time: T,
+        explanation: long,
+        error: long,
+        candidates: [{ id: 'm', tier: 'mid', source: 'route', kept: false, reason: long }],
+      }),
+    );
     assert.equal(row.explanation.length, MAX_TEXT);
     assert.ok(row.explanation.endsWith('…'));
     assert.equal(row.error?.length, MAX_TEXT);

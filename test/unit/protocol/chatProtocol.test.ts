@@ -12,8 +12,14 @@ const validByType: Record<ChatWebviewMessageType, ChatWebviewMessage[]> = {
     { type: 'send', id: 'q2', text: 'unicode ✓ 日本語', pin: { modelId: 'openrouter/anthropic/claude 3.5', scope: 'next' } },
   ],
   stop: [{ type: 'stop', id: 'q1' }],
-  copyCode: [{ type: 'copyCode', code: 'const a = 1;' }, { type: 'copyCode', code: 'x', turnId: 'q1' }],
-  insertCode: [{ type: 'insertCode', code: 'print(1)\n' }, { type: 'insertCode', code: 'c'.repeat(MAX_CODE_CHARS), turnId: 'q1' }],
+  copyCode: [
+    { type: 'copyCode', code: 'const a = 1;' },
+    { type: 'copyCode', code: 'x', turnId: 'q1' },
+  ],
+  insertCode: [
+    { type: 'insertCode', code: 'print(1)\n' },
+    { type: 'insertCode', code: 'c'.repeat(MAX_CODE_CHARS), turnId: 'q1' },
+  ],
   applyCode: [{ type: 'applyCode', code: 'fn main() {}', turnId: 'q-9' }],
   addFileContext: [{ type: 'addFileContext', id: 'f1' }],
   removeContext: [{ type: 'removeContext', chipId: 'chip-1' }],
@@ -122,7 +128,10 @@ describe('chat protocol: parseChatWebviewMessage', () => {
     ['setPin with an unknown scope', { type: 'setPin', modelId: null, scope: 'workspace' }],
     // runCommand: only the allow-list, only the arguments each takes
     ['runCommand without command', { type: 'runCommand' }],
-    ['runCommand with an arbitrary command', { type: 'runCommand', command: 'workbench.action.terminal.sendSequence', args: [{ text: 'rm -rf ~\n' }] }],
+    [
+      'runCommand with an arbitrary command',
+      { type: 'runCommand', command: 'workbench.action.terminal.sendSequence', args: [{ text: 'rm -rf ~\n' }] },
+    ],
     ['runCommand with another extension command', { type: 'runCommand', command: 'git.push' }],
     ['runCommand with a Switchboard command not allowed', { type: 'runCommand', command: 'switchboard.clearApiKey' }],
     ['runCommand with the allow-listed name in another case', { type: 'runCommand', command: 'Switchboard.setApiKey' }],
@@ -132,8 +141,14 @@ describe('chat protocol: parseChatWebviewMessage', () => {
     ['showLog with an argument', { type: 'runCommand', command: 'switchboard.showLog', args: ['x'] }],
     ['openSettings for another setting', { type: 'runCommand', command: 'workbench.action.openSettings', args: ['http.proxy'] }],
     ['openSettings for a look-alike prefix', { type: 'runCommand', command: 'workbench.action.openSettings', args: ['switchboardx'] }],
-    ['openSettings with another extension filter', { type: 'runCommand', command: 'workbench.action.openSettings', args: ['@ext:evil.switchboard'] }],
-    ['openSettings with a JSON argument', { type: 'runCommand', command: 'workbench.action.openSettings', args: [{ query: 'switchboard' }] }],
+    [
+      'openSettings with another extension filter',
+      { type: 'runCommand', command: 'workbench.action.openSettings', args: ['@ext:evil.switchboard'] },
+    ],
+    [
+      'openSettings with a JSON argument',
+      { type: 'runCommand', command: 'workbench.action.openSettings', args: [{ query: 'switchboard' }] },
+    ],
     ['runCommand with an extra field', { type: 'runCommand', command: 'switchboard.showLog', when: 'always' }],
   ];
 

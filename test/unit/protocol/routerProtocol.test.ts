@@ -29,7 +29,11 @@ describe('router panel protocol: webview → host validation', () => {
     const valid: unknown[] = [
       { type: 'ready' },
       { type: 'setFilter', id: '1', filter: {} },
-      { type: 'setFilter', id: 'f-2', filter: { task: 'completion', model: 'qwen2.5-coder:1.5b-base', tier: 'local', outcome: 'accepted', workspace: '/home/dev/shop' } },
+      {
+        type: 'setFilter',
+        id: 'f-2',
+        filter: { task: 'completion', model: 'qwen2.5-coder:1.5b-base', tier: 'local', outcome: 'accepted', workspace: '/home/dev/shop' },
+      },
       { type: 'setFilter', id: '3', filter: { workspace: null } },
       { type: 'requestPage', id: 'p', offset: 0, limit: 1 },
       { type: 'requestPage', id: 'p', offset: 99_900, limit: MAX_PAGE_LIMIT },
@@ -55,7 +59,12 @@ describe('router panel protocol: webview → host validation', () => {
       ['a number', 42],
       ['an array', [{ type: 'ready' }]],
       ['a boxed object', new Date()],
-      ['a class instance', new (class Ready { type = 'ready'; })()],
+      [
+        'a class instance',
+        new (class Ready {
+          type = 'ready';
+        })(),
+      ],
       ['too many keys', Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]))],
     ];
     for (const [what, raw] of cases) it(what, () => rejects(raw, /^message: /));
@@ -97,12 +106,23 @@ describe('router panel protocol: webview → host validation', () => {
       ['vote with unknown choice', { type: 'vote', id: 'v', comparisonId: 'c', choice: 'c', tags: [] }, /choice/],
       ['vote with unknown tag', { type: 'vote', id: 'v', comparisonId: 'c', choice: 'a', tags: ['cheaper'] }, /tags/],
       ['vote with repeated tags', { type: 'vote', id: 'v', comparisonId: 'c', choice: 'a', tags: ['faster', 'faster'] }, /tags/],
-      ['vote with too many tags', { type: 'vote', id: 'v', comparisonId: 'c', choice: 'a', tags: ['faster', 'correct', 'concise', 'style', 'faster'] }, /tags/],
+      [
+        'vote with too many tags',
+        { type: 'vote', id: 'v', comparisonId: 'c', choice: 'a', tags: ['faster', 'correct', 'concise', 'style', 'faster'] },
+        /tags/,
+      ],
       ['vote with tags not an array', { type: 'vote', id: 'v', comparisonId: 'c', choice: 'a', tags: 'faster' }, /tags/],
       ['vote without tags', { type: 'vote', id: 'v', comparisonId: 'c', choice: 'a' }, /tags/],
-      ['vote naming a model (blinding is the host’s)', { type: 'vote', id: 'v', comparisonId: 'c', choice: 'a', tags: [], winner: 'gpt-6-luna' }],
+      [
+        'vote naming a model (blinding is the host’s)',
+        { type: 'vote', id: 'v', comparisonId: 'c', choice: 'a', tags: [], winner: 'gpt-6-luna' },
+      ],
       ['vote with an empty comparison id', { type: 'vote', id: 'v', comparisonId: '', choice: 'a', tags: [] }, /comparisonId/],
-      ['vote with an oversized comparison id', { type: 'vote', id: 'v', comparisonId: 'c'.repeat(129), choice: 'a', tags: [] }, /comparisonId/],
+      [
+        'vote with an oversized comparison id',
+        { type: 'vote', id: 'v', comparisonId: 'c'.repeat(129), choice: 'a', tags: [] },
+        /comparisonId/,
+      ],
       ['applyProposal with unknown task', { type: 'applyProposal', id: 'a', task: 'all' }, /task/],
       ['applyProposal carrying a route (the host proposes it)', { type: 'applyProposal', id: 'a', task: 'edit', route: ['x'] }],
       ['setAutoApply with a string', { type: 'setAutoApply', id: 'x', enabled: 'true' }, /enabled/],
@@ -140,9 +160,12 @@ describe('router panel protocol: webview → host validation', () => {
     );
     assert.doesNotThrow(() => checkRouterWebviewMessage(throwing));
     assert.equal(parseRouterWebviewMessage(throwing), undefined);
-    const getter = { type: 'ready', get id(): string {
-      throw new Error('boom');
-    } };
+    const getter = {
+      type: 'ready',
+      get id(): string {
+        throw new Error('boom');
+      },
+    };
     assert.equal(parseRouterWebviewMessage(getter), undefined);
     assert.deepEqual(parseRouterWebviewMessage(Object.assign(Object.create(null), { type: 'ready' })), { type: 'ready' });
   });

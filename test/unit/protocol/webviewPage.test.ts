@@ -12,7 +12,15 @@ const page = {
 function cspOf(html: string): Map<string, string> {
   const content = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
   assert.ok(content, 'a CSP meta tag');
-  return new Map(content.split(';').map((d) => d.trim().split(/\s+(.*)/s).slice(0, 2) as [string, string]));
+  return new Map(
+    content.split(';').map(
+      (d) =>
+        d
+          .trim()
+          .split(/\s+(.*)/s)
+          .slice(0, 2) as [string, string],
+    ),
+  );
 }
 
 describe('webview page', () => {
@@ -30,7 +38,10 @@ describe('webview page', () => {
     const html = webviewPageHtml({ ...page, stylesheets: ['a.css', 'b.css'] });
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
     assert.deepEqual(scripts, [` nonce="${page.nonce}" src="${page.script}"`]);
-    assert.deepEqual([...html.matchAll(/<link rel="stylesheet" href="([^"]*)">/g)].map((m) => m[1]), ['a.css', 'b.css']);
+    assert.deepEqual(
+      [...html.matchAll(/<link rel="stylesheet" href="([^"]*)">/g)].map((m) => m[1]),
+      ['a.css', 'b.css'],
+    );
     assert.match(html, /<div id="root"><\/div>/);
     assert.match(html, /<body>/, 'no theme class: VS Code sets it');
   });

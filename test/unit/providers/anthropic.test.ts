@@ -25,8 +25,20 @@ describeProviderContract({
   refusedMessage: /Cannot connect to Anthropic at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
   streamErrorKind: 'overloaded',
   extraFaults: [
-    { name: '529 overloaded', step: { fault: { type: 'status', status: 529 } }, kind: 'overloaded', retriable: true, message: /Anthropic is overloaded \(529: Overloaded\)/ },
-    { name: '413 request too large', step: { fault: { type: 'status', status: 413 } }, kind: 'contextTooLong', retriable: true, message: /does not fit/ },
+    {
+      name: '529 overloaded',
+      step: { fault: { type: 'status', status: 529 } },
+      kind: 'overloaded',
+      retriable: true,
+      message: /Anthropic is overloaded \(529: Overloaded\)/,
+    },
+    {
+      name: '413 request too large',
+      step: { fault: { type: 'status', status: 413 } },
+      kind: 'contextTooLong',
+      retriable: true,
+      message: /does not fit/,
+    },
     {
       name: 'rate_limit_error event mid-stream',
       step: { text: 'one two', fault: { type: 'streamError', afterTokens: 1, errorType: 'rate_limit_error', message: 'Rate limited' } },
@@ -103,19 +115,16 @@ describe('Anthropic provider: protocol details', () => {
   });
 
   it('keeps message_start counts where message_delta reports null', () => {
-    const afterStart = mergeAnthropicUsage(
-      { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
-      {
-        input_tokens: 25,
-        output_tokens: 1,
-        cache_read_input_tokens: 1000,
-        cache_creation_input_tokens: 50,
-        cache_creation: null,
-        inference_geo: null,
-        server_tool_use: null,
-        service_tier: null,
-      } as Parameters<typeof mergeAnthropicUsage>[1],
-    );
+    const afterStart = mergeAnthropicUsage({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }, {
+      input_tokens: 25,
+      output_tokens: 1,
+      cache_read_input_tokens: 1000,
+      cache_creation_input_tokens: 50,
+      cache_creation: null,
+      inference_geo: null,
+      server_tool_use: null,
+      service_tier: null,
+    } as Parameters<typeof mergeAnthropicUsage>[1]);
     const afterDelta = mergeAnthropicUsage(afterStart, {
       input_tokens: null,
       output_tokens: 15,

@@ -64,7 +64,9 @@ describe('createProvider', () => {
       assert.equal((standin.requests[0].body as { keep_alive?: string }).keep_alive, '1h');
 
       standin.script({ firstByteDelayMs: 400 });
-      const out = await collect(provider.streamChat({ model: 'm', messages: [{ role: 'user', content: 'x' }] }, new AbortController().signal));
+      const out = await collect(
+        provider.streamChat({ model: 'm', messages: [{ role: 'user', content: 'x' }] }, new AbortController().signal),
+      );
       assert.equal(out.error?.kind, 'timeout');
       assert.match(out.error?.message ?? '', /nothing for 120 ms/);
     });

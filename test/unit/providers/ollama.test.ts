@@ -19,7 +19,8 @@ describeProviderContract({
   stream: (provider, signal) => provider.streamChat(chat, signal),
   lengthStopReason: 'length',
   contextTooLongBody: { error: 'input length exceeds the context length' },
-  notFoundMessage: /Ollama at http:\/\/127\.0\.0\.1:\d+ has no model "qwen2\.5-coder:1\.5b-base" — run `ollama pull qwen2\.5-coder:1\.5b-base`/,
+  notFoundMessage:
+    /Ollama at http:\/\/127\.0\.0\.1:\d+ has no model "qwen2\.5-coder:1\.5b-base" — run `ollama pull qwen2\.5-coder:1\.5b-base`/,
   refusedMessage: /Ollama is not running at http:\/\/127\.0\.0\.1:\d+ — start it with `ollama serve`/,
   streamErrorKind: 'server',
 });
@@ -69,7 +70,9 @@ describe('Ollama provider: protocol details', () => {
   });
 
   it('sends chat to /api/chat with keep_alive and run options', async () => {
-    await collect(provider('30m').streamChat({ ...chat, maxTokens: 128, temperature: 0.1, stop: ['<|im_end|>'] }, new AbortController().signal));
+    await collect(
+      provider('30m').streamChat({ ...chat, maxTokens: 128, temperature: 0.1, stop: ['<|im_end|>'] }, new AbortController().signal),
+    );
     const request = standin.requests[0];
     assert.equal(request.path, '/api/chat');
     assert.deepEqual(request.body, {
@@ -88,7 +91,14 @@ describe('Ollama provider: protocol details', () => {
     assert.deepEqual(out.texts, ['return', ' a', ' + b']);
     const request = standin.requests[0];
     assert.equal(request.path, '/api/generate');
-    assert.deepEqual(request.body, { model: MODEL, prompt: fim.prefix, suffix: fim.suffix, stream: true, keep_alive: -1, options: { num_predict: 64 } });
+    assert.deepEqual(request.body, {
+      model: MODEL,
+      prompt: fim.prefix,
+      suffix: fim.suffix,
+      stream: true,
+      keep_alive: -1,
+      options: { num_predict: 64 },
+    });
   });
 
   it('the stand-in can answer each request from what it asked (answerWith), the script serving the rest', async () => {
@@ -101,7 +111,11 @@ describe('Ollama provider: protocol details', () => {
     const other = await collect(provider().streamFim({ ...fim, prefix: 'x = ' }, new AbortController().signal));
     assert.deepEqual([answered.texts, other.texts], [['return', ' a + b'], ['scripted']]);
     standin.reset();
-    assert.deepEqual((await collect(provider().streamFim(fim, new AbortController().signal))).texts.join(''), 'Hello from the stand-in.', 'reset forgets the answerer');
+    assert.deepEqual(
+      (await collect(provider().streamFim(fim, new AbortController().signal))).texts.join(''),
+      'Hello from the stand-in.',
+      'reset forgets the answerer',
+    );
   });
 
   it('sends a raw templated prompt with raw: true and the given stop tokens', async () => {
@@ -153,11 +167,14 @@ describe('Ollama provider: protocol details', () => {
   });
 
   it('reports an unknown model as notFound with the pull command', async () => {
-    await assert.rejects(fetchOllamaModelDetails({ baseUrl: standin.url, fetch }, 'nope:7b', new AbortController().signal), (error: Error & { kind?: string }) => {
-      assert.equal(error.kind, 'notFound');
-      assert.match(error.message, /run `ollama pull nope:7b`/);
-      return true;
-    });
+    await assert.rejects(
+      fetchOllamaModelDetails({ baseUrl: standin.url, fetch }, 'nope:7b', new AbortController().signal),
+      (error: Error & { kind?: string }) => {
+        assert.equal(error.kind, 'notFound');
+        assert.match(error.message, /run `ollama pull nope:7b`/);
+        return true;
+      },
+    );
   });
 
   it('rejects a details call with the abort reason when aborted', async () => {

@@ -36,7 +36,12 @@ describeProviderContract({
   stream: (provider, signal) => provider.streamChat({ ...chat, model: 'qwen2.5-coder-7b-instruct' }, signal),
   lengthStopReason: 'length',
   contextTooLongBody: {
-    error: { message: "This model's maximum context length is 32768 tokens. However, you requested 40000 tokens.", type: 'BadRequestError', param: null, code: 400 },
+    error: {
+      message: "This model's maximum context length is 32768 tokens. However, you requested 40000 tokens.",
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    },
   },
   notFoundMessage: /OpenAI-compatible server at http:\/\/127\.0\.0\.1:\d+\/v1 does not know the model/,
   refusedMessage: /Nothing is listening at http:\/\/127\.0\.0\.1:\d+\/v1 \(ECONNREFUSED\) — start the OpenAI-compatible server/,
@@ -106,7 +111,10 @@ describe('OpenAI provider: protocol details', () => {
   it('does FIM on the legacy completions endpoint with a native suffix', async () => {
     standin.script({ tokens: ['return', ' a', ' + b;'], usage: { prompt_tokens: 40, completion_tokens: 3 } });
     const out = await collect(
-      openai().streamFim({ model: 'gpt-3.5-turbo-instruct', prefix: 'function add(a, b) {\n  ', suffix: '\n}', maxTokens: 32, stop: ['\n\n'] }, new AbortController().signal),
+      openai().streamFim(
+        { model: 'gpt-3.5-turbo-instruct', prefix: 'function add(a, b) {\n  ', suffix: '\n}', maxTokens: 32, stop: ['\n\n'] },
+        new AbortController().signal,
+      ),
     );
     assert.deepEqual(out.texts, ['return', ' a', ' + b;']);
     assert.deepEqual(out.final?.usage, { inputTokens: 40, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 });
@@ -126,7 +134,10 @@ describe('OpenAI provider: protocol details', () => {
   it('sends a templated raw prompt alone, with its stop tokens', async () => {
     const rawPrompt = '<|fim_prefix|>let x = <|fim_suffix|>;<|fim_middle|>';
     await collect(
-      openai().streamFim({ model: 'qwen', prefix: 'let x = ', suffix: ';', rawPrompt, stop: ['<|endoftext|>'] }, new AbortController().signal),
+      openai().streamFim(
+        { model: 'qwen', prefix: 'let x = ', suffix: ';', rawPrompt, stop: ['<|endoftext|>'] },
+        new AbortController().signal,
+      ),
     );
     const body = standin.requests[0].body as Record<string, unknown>;
     assert.equal(body.prompt, rawPrompt);

@@ -51,7 +51,10 @@ describe('provider errors', () => {
   });
 
   it('recognises each provider’s prompt-too-long wording', () => {
-    assert.equal(looksLikeContextTooLong("This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens."), true);
+    assert.equal(
+      looksLikeContextTooLong("This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens."),
+      true,
+    );
     assert.equal(looksLikeContextTooLong('prompt is too long: 212345 tokens > 200000 maximum'), true);
     assert.equal(looksLikeContextTooLong('input length exceeds the context length'), true);
     assert.equal(looksLikeContextTooLong('whatever', 'context_length_exceeded'), true);
@@ -97,7 +100,9 @@ describe('provider errors', () => {
   });
 
   it('says how to start Ollama when it refuses the connection', () => {
-    const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
     const error = errorFromTransport({ provider: 'ollama', model: 'qwen', baseUrl: 'http://127.0.0.1:11434' }, refused, false);
     assert.equal(error.kind, 'network');
     assert.equal(error.message, 'Ollama is not running at http://127.0.0.1:11434 — start it with `ollama serve`.');

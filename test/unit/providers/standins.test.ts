@@ -52,15 +52,17 @@ describe('model-server stand-ins', () => {
       writeFileSync(scriptFile, JSON.stringify({ openai: [{ text: 'scripted by file', model: 'gpt-file' }] }));
       tempDir = dir;
       child = spawn(process.execPath, [cli, serve, '--stdin-lifeline', '--script', scriptFile], { stdio: 'pipe' });
-      const urls = await new Promise<{ openai: string; ollama: string; anthropic: string; control: Record<string, string> }>((resolve, reject) => {
-        let out = '';
-        child?.stdout.on('data', (data: Buffer) => {
-          out += data.toString();
-          const newline = out.indexOf('\n');
-          if (newline >= 0) resolve(JSON.parse(out.slice(0, newline)));
-        });
-        child?.once('exit', (code) => reject(new Error(`serve.ts exited with ${code}`)));
-      });
+      const urls = await new Promise<{ openai: string; ollama: string; anthropic: string; control: Record<string, string> }>(
+        (resolve, reject) => {
+          let out = '';
+          child?.stdout.on('data', (data: Buffer) => {
+            out += data.toString();
+            const newline = out.indexOf('\n');
+            if (newline >= 0) resolve(JSON.parse(out.slice(0, newline)));
+          });
+          child?.once('exit', (code) => reject(new Error(`serve.ts exited with ${code}`)));
+        },
+      );
       assert.match(urls.openai, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       assert.match(urls.ollama, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.match(urls.anthropic, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -72,9 +74,15 @@ describe('model-server stand-ins', () => {
       const completion = (await fromFile.json()) as { model: string; choices: { message: { content: string } }[] };
       assert.deepEqual([completion.model, completion.choices[0].message.content], ['gpt-file', 'scripted by file']);
 
-      const scripted = await fetch(`${urls.control.ollama}/script`, { method: 'POST', body: JSON.stringify({ text: 'from afar', usage: { eval_count: 7 } }) });
+      const scripted = await fetch(`${urls.control.ollama}/script`, {
+        method: 'POST',
+        body: JSON.stringify({ text: 'from afar', usage: { eval_count: 7 } }),
+      });
       assert.equal(scripted.status, 200);
-      const answer = await fetch(`${urls.ollama}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'm', prompt: 'p', stream: false }) });
+      const answer = await fetch(`${urls.ollama}/api/generate`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'm', prompt: 'p', stream: false }),
+      });
       const body = (await answer.json()) as { response: string; eval_count: number; done: boolean };
       assert.deepEqual([body.response, body.eval_count, body.done], ['from afar', 7, true]);
 

@@ -46,13 +46,28 @@ describe('acceptance stats', () => {
       accepted('5'),
     ];
     const stats = acceptanceStats(events);
-    assert.deepEqual(stats.byModel.map((r) => [r.model, r.shown, r.accepted, r.rate]), [['qwen', 4, 3, 0.75], ['starcoder', 1, 1, 1]]);
-    assert.deepEqual(stats.byLanguage.map((r) => [r.language, r.shown, r.accepted]), [['python', 3, 3], ['typescript', 2, 1]]);
-    assert.deepEqual(stats.byModelAndLanguage.map((r) => [r.model, r.language, r.shown, r.accepted]), [
-      ['qwen', 'python', 2, 2],
-      ['qwen', 'typescript', 2, 1],
-      ['starcoder', 'python', 1, 1],
-    ]);
+    assert.deepEqual(
+      stats.byModel.map((r) => [r.model, r.shown, r.accepted, r.rate]),
+      [
+        ['qwen', 4, 3, 0.75],
+        ['starcoder', 1, 1, 1],
+      ],
+    );
+    assert.deepEqual(
+      stats.byLanguage.map((r) => [r.language, r.shown, r.accepted]),
+      [
+        ['python', 3, 3],
+        ['typescript', 2, 1],
+      ],
+    );
+    assert.deepEqual(
+      stats.byModelAndLanguage.map((r) => [r.model, r.language, r.shown, r.accepted]),
+      [
+        ['qwen', 'python', 2, 2],
+        ['qwen', 'typescript', 2, 1],
+        ['starcoder', 'python', 1, 1],
+      ],
+    );
     const qwen = stats.byModel[0];
     const expected = wilsonInterval(3, 4);
     assert.deepEqual([qwen.ciLow, qwen.ciHigh], [expected.low, expected.high]);
@@ -61,7 +76,14 @@ describe('acceptance stats', () => {
   });
 
   it('counts each suggestion once and ignores accepts for suggestions never shown', () => {
-    const stats = acceptanceStats([shown('1', 'm', 'go'), shown('1', 'm', 'go'), shown('2', 'm', 'go'), accepted('1'), accepted('1'), accepted('ghost')]);
+    const stats = acceptanceStats([
+      shown('1', 'm', 'go'),
+      shown('1', 'm', 'go'),
+      shown('2', 'm', 'go'),
+      accepted('1'),
+      accepted('1'),
+      accepted('ghost'),
+    ]);
     assert.deepEqual([stats.byModel[0].shown, stats.byModel[0].accepted], [2, 1]);
     assert.equal(stats.unmatchedAccepts, 1);
   });

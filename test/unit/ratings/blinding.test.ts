@@ -6,7 +6,7 @@ const CHI_SQUARE_1DF_P001 = 10.828;
 
 function chiSquareFair(heads: number, trials: number): number {
   const expected = trials / 2;
-  return ((heads - expected) ** 2) / expected + ((trials - heads - expected) ** 2) / expected;
+  return (heads - expected) ** 2 / expected + (trials - heads - expected) ** 2 / expected;
 }
 
 describe('blinding', () => {
@@ -37,7 +37,13 @@ describe('blinding', () => {
   it('the shown side carries answers only; the answers stay with their models', () => {
     const rng = seededRng(3);
     for (let i = 0; i < 50; i++) {
-      const { shown, sealed } = blindComparison('c', 'chat', { model: 'gpt-4.1-mini', answer: { text: 'one', ms: 10 } }, { model: 'claude-haiku-4-5', answer: { text: 'two', ms: 20 } }, rng);
+      const { shown, sealed } = blindComparison(
+        'c',
+        'chat',
+        { model: 'gpt-4.1-mini', answer: { text: 'one', ms: 10 } },
+        { model: 'claude-haiku-4-5', answer: { text: 'two', ms: 20 } },
+        rng,
+      );
       const json = JSON.stringify(shown);
       assert.ok(!json.includes('gpt-4.1-mini') && !json.includes('claude-haiku-4-5'), 'no model id before the vote');
       const answerOf = { 'gpt-4.1-mini': 'one', 'claude-haiku-4-5': 'two' } as Record<string, string>;
@@ -48,11 +54,25 @@ describe('blinding', () => {
 
   it('reveals after the vote and maps the choice to the model in that position', () => {
     const sealed = { id: 'c9', task: 'edit' as const, modelA: 'm-b', modelB: 'm-a' };
-    const cases: [VoteChoice, string | undefined][] = [['a', 'm-b'], ['b', 'm-a'], ['tie', undefined], ['bothBad', undefined]];
+    const cases: [VoteChoice, string | undefined][] = [
+      ['a', 'm-b'],
+      ['b', 'm-a'],
+      ['tie', undefined],
+      ['bothBad', undefined],
+    ];
     for (const [choice, winner] of cases) {
       const revealed = revealAfterVote(sealed, { choice, tags: ['faster', 'faster', 'correct'], time: 123, workspace: 'ws' });
       assert.equal(revealed.winner, winner);
-      assert.deepEqual(revealed.vote, { comparisonId: 'c9', task: 'edit', modelA: 'm-b', modelB: 'm-a', choice, tags: ['faster', 'correct'], time: 123, workspace: 'ws' });
+      assert.deepEqual(revealed.vote, {
+        comparisonId: 'c9',
+        task: 'edit',
+        modelA: 'm-b',
+        modelB: 'm-a',
+        choice,
+        tags: ['faster', 'correct'],
+        time: 123,
+        workspace: 'ws',
+      });
       assert.equal(revealed.modelA, 'm-b');
     }
   });
@@ -64,7 +84,10 @@ describe('blinding', () => {
   });
 
   it('refuses to compare a model with itself', () => {
-    assert.throws(() => blindComparison('c', 'edit', { model: 'x', answer: 1 }, { model: 'x', answer: 2 }, seededRng(1)), /two different models/);
+    assert.throws(
+      () => blindComparison('c', 'edit', { model: 'x', answer: 1 }, { model: 'x', answer: 2 }, seededRng(1)),
+      /two different models/,
+    );
   });
 
   it('samples comparisons at the configured fraction', () => {

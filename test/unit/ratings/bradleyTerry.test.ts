@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { ELO_CENTER, ELO_PER_LOG_STRENGTH, Z_95, expectedWinRate, fitBradleyTerry, leaderboardFor, leaderboardsByTask } from '../../../src/core/ratings/bradleyTerry';
+import {
+  ELO_CENTER,
+  ELO_PER_LOG_STRENGTH,
+  Z_95,
+  expectedWinRate,
+  fitBradleyTerry,
+  leaderboardFor,
+  leaderboardsByTask,
+} from '../../../src/core/ratings/bradleyTerry';
 import type { PairScore } from '../../../src/core/ratings/bradleyTerry';
 import { seededRng } from '../../../src/core/ratings/blinding';
 import type { PairwiseVote, VoteChoice } from '../../../src/core/ratings/blinding';
@@ -75,7 +83,8 @@ describe('Bradley–Terry fit', () => {
       [1, 2, 4, 0],
     ];
     const games: PairScore[] = [];
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < wins[i][j]; k++) games.push({ a: names[i], b: names[j], scoreA: 1 });
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) for (let k = 0; k < wins[i][j]; k++) games.push({ a: names[i], b: names[j], scoreA: 1 });
     // Zermelo / Hunter (2004): π_i ← W_i / Σ_j n_ij / (π_i + π_j).
     let pi = [1, 1, 1, 1];
     for (let iter = 0; iter < 20000; iter++) {
@@ -109,7 +118,11 @@ describe('Bradley–Terry fit', () => {
     const f = (u: number, v: number) => penalisedLogLikelihood({ p: u, q: v, r: -u - v }, games, priorSd);
     let best = { u: 0, v: 0, value: -Infinity };
     let centre = { u: 0, v: 0 };
-    for (const [half, step] of [[3, 0.02], [0.04, 0.0005], [0.001, 0.00001]]) {
+    for (const [half, step] of [
+      [3, 0.02],
+      [0.04, 0.0005],
+      [0.001, 0.00001],
+    ]) {
       for (let u = centre.u - half; u <= centre.u + half + 1e-12; u += step) {
         for (let v = centre.v - half; v <= centre.v + half + 1e-12; v += step) {
           const value = f(u, v);

@@ -10,7 +10,9 @@ describe('drift', () => {
       { model: 'qwen', version: 'sha256:bbb', time: 300 },
       { model: 'qwen', version: 'sha256:bbb', time: 400 },
     ]);
-    assert.deepEqual(events, [{ model: 'qwen', previousVersion: 'sha256:aaa', newVersion: 'sha256:bbb', firstSeen: 300, previousLastSeen: 200 }]);
+    assert.deepEqual(events, [
+      { model: 'qwen', previousVersion: 'sha256:aaa', newVersion: 'sha256:bbb', firstSeen: 300, previousLastSeen: 200 },
+    ]);
   });
 
   it('orders records by time first and tracks each model on its own', () => {
@@ -31,7 +33,13 @@ describe('drift', () => {
       { model: 'm', version: 'b', time: 4 },
       { model: 'm', version: 'a', time: 5 },
     ]);
-    assert.deepEqual(events.map((e) => [e.previousVersion, e.newVersion, e.firstSeen]), [['a', 'b', 4], ['b', 'a', 5]]);
+    assert.deepEqual(
+      events.map((e) => [e.previousVersion, e.newVersion, e.firstSeen]),
+      [
+        ['a', 'b', 4],
+        ['b', 'a', 5],
+      ],
+    );
   });
 
   it('has nothing to say about a model seen once or never changing', () => {

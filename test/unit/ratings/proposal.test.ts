@@ -5,11 +5,30 @@ import type { PairwiseVote, VoteChoice } from '../../../src/core/ratings/blindin
 import { proposeRouteChange } from '../../../src/core/ratings/proposal';
 
 function votes(modelA: string, modelB: string, choice: VoteChoice, count: number): PairwiseVote[] {
-  return Array.from({ length: count }, (_, i) => ({ comparisonId: `${modelA}-${modelB}-${choice}-${i}`, task: 'edit' as const, modelA, modelB, choice, tags: [], time: i }));
+  return Array.from({ length: count }, (_, i) => ({
+    comparisonId: `${modelA}-${modelB}-${choice}-${i}`,
+    task: 'edit' as const,
+    modelA,
+    modelB,
+    choice,
+    tags: [],
+    time: i,
+  }));
 }
 
 function row(model: string, score: number, halfWidth: number, games: number): RatingRow {
-  return { model, score, ciLow: score - halfWidth, ciHigh: score + halfWidth, logStrength: 0, standardError: 0, games, wins: 0, losses: 0, ties: 0 };
+  return {
+    model,
+    score,
+    ciLow: score - halfWidth,
+    ciHigh: score + halfWidth,
+    logStrength: 0,
+    standardError: 0,
+    games,
+    wins: 0,
+    losses: 0,
+    ties: 0,
+  };
 }
 
 function board(rows: RatingRow[]): Leaderboard {
@@ -53,7 +72,8 @@ describe('route proposal', () => {
   });
 
   it('waits for the minimum number of votes on both models', () => {
-    const separated = (newGames: number, currentGames: number) => board([row('new', 1800, 50, newGames), row('cur', 1300, 50, currentGames)]);
+    const separated = (newGames: number, currentGames: number) =>
+      board([row('new', 1800, 50, newGames), row('cur', 1300, 50, currentGames)]);
     assert.equal(proposeRouteChange('edit', ['cur'], separated(19, 40)).kind, 'keep');
     const tooFew = proposeRouteChange('edit', ['cur'], separated(40, 12));
     assert.equal(tooFew.kind, 'keep');
@@ -71,7 +91,11 @@ describe('route proposal', () => {
   });
 
   it('promotes the most confidently better model and can add one that was not in the route', () => {
-    const result = proposeRouteChange('edit', ['cur', 'other'], board([row('fast', 1900, 200, 40), row('sure', 1850, 50, 40), row('cur', 1500, 50, 40)]));
+    const result = proposeRouteChange(
+      'edit',
+      ['cur', 'other'],
+      board([row('fast', 1900, 200, 40), row('sure', 1850, 50, 40), row('cur', 1500, 50, 40)]),
+    );
     assert.equal(result.kind, 'propose');
     if (result.kind !== 'propose') return;
     assert.equal(result.promoted, 'sure', 'highest lower bound wins');

@@ -9,7 +9,11 @@ import { DEFAULT_SETTINGS } from '../../../src/core/settings';
 const AT = new Date(2026, 10, 25, 9, 30).getTime();
 
 describe('buildDecisionRecord', () => {
-  const decision = routeRequest({ task: 'chat', promptTokens: 3000, question: 'why does this deadlock?', fileCount: 3, workspace: '/repo' }, DEFAULT_SETTINGS, { now: AT, newId: () => 'dec-1' });
+  const decision = routeRequest(
+    { task: 'chat', promptTokens: 3000, question: 'why does this deadlock?', fileCount: 3, workspace: '/repo' },
+    DEFAULT_SETTINGS,
+    { now: AT, newId: () => 'dec-1' },
+  );
 
   it('records the decision, the hops, the usage, the cost from the answering model and the timings', () => {
     const sol = decision.fallbacks[0];
@@ -23,7 +27,15 @@ describe('buildDecisionRecord', () => {
         stopReason: 'stop',
         version: 'gpt-6.1-sol-2026-09-29',
       },
-      hops: [{ from: 'claude-sonnet-5-5', to: 'gpt-6.1-sol', kind: 'overloaded', message: 'Overloaded', text: 'claude-sonnet-5-5 overloaded → gpt-6.1-sol' }],
+      hops: [
+        {
+          from: 'claude-sonnet-5-5',
+          to: 'gpt-6.1-sol',
+          kind: 'overloaded',
+          message: 'Overloaded',
+          text: 'claude-sonnet-5-5 overloaded → gpt-6.1-sol',
+        },
+      ],
       aborted: false,
       ttftMs: 950,
       totalMs: 2650,
@@ -38,9 +50,17 @@ describe('buildDecisionRecord', () => {
     assert.equal(r.workspace, '/repo');
     assert.equal(r.task, 'chat');
     assert.equal(r.language, 'typescript');
-    assert.deepEqual(r.chosen, { id: 'claude-sonnet-5-5', provider: 'anthropic', model: 'claude-sonnet-5-5', tier: 'frontier', local: false });
+    assert.deepEqual(r.chosen, {
+      id: 'claude-sonnet-5-5',
+      provider: 'anthropic',
+      model: 'claude-sonnet-5-5',
+      tier: 'frontier',
+      local: false,
+    });
     assert.equal(r.answeredBy?.id, 'gpt-6.1-sol');
-    assert.deepEqual(r.hops, [{ from: 'claude-sonnet-5-5', to: 'gpt-6.1-sol', kind: 'overloaded', text: 'claude-sonnet-5-5 overloaded → gpt-6.1-sol' }]);
+    assert.deepEqual(r.hops, [
+      { from: 'claude-sonnet-5-5', to: 'gpt-6.1-sol', kind: 'overloaded', text: 'claude-sonnet-5-5 overloaded → gpt-6.1-sol' },
+    ]);
     // gpt-6.1-sol: 1,000×$2 + 2,000×$0.10 + 500×$10 per 1M = 2,000 + 200 + 5,000 µ$
     assert.equal(r.costUsd, 0.0072);
     assert.equal(r.ttftMs, 950);
@@ -49,31 +69,69 @@ describe('buildDecisionRecord', () => {
     assert.equal(r.modelVersion, 'gpt-6.1-sol-2026-09-29');
     assert.equal(r.difficulty?.escalated, true);
     assert.equal(r.candidates.length, decision.candidates.length);
-    assert.deepEqual(r.candidates[0], { id: 'claude-sonnet-5-5', tier: 'frontier', source: 'escalation', kept: true, reason: 'frontier model for a hard question' });
+    assert.deepEqual(r.candidates[0], {
+      id: 'claude-sonnet-5-5',
+      tier: 'frontier',
+      source: 'escalation',
+      kept: true,
+      reason: 'frontier model for a hard question',
+    });
     assert.doesNotThrow(() => JSON.parse(JSON.stringify(r)));
   });
 
   it('marks errors and aborts, and completions as pending until accepted or rejected', () => {
-    const failed = buildDecisionRecord({ decision, settings: DEFAULT_SETTINGS, run: new RoutedRunError({ message: 'every model failed: x', hops: [], outputStarted: false, model: null, kind: 'overloaded' }) });
+    const failed = buildDecisionRecord({
+      decision,
+      settings: DEFAULT_SETTINGS,
+      run: new RoutedRunError({ message: 'every model failed: x', hops: [], outputStarted: false, model: null, kind: 'overloaded' }),
+    });
     assert.equal(failed.outcome, 'error');
     assert.equal(failed.error, 'every model failed: x');
     assert.equal(failed.costUsd, 0);
     assert.equal(failed.answeredBy, null);
 
-    const aborted = buildDecisionRecord({ decision, settings: DEFAULT_SETTINGS, run: { model: decision.chosen!, final: null, hops: [], aborted: true, ttftMs: null, totalMs: 30 } });
+    const aborted = buildDecisionRecord({
+      decision,
+      settings: DEFAULT_SETTINGS,
+      run: { model: decision.chosen!, final: null, hops: [], aborted: true, ttftMs: null, totalMs: 30 },
+    });
     assert.equal(aborted.outcome, 'aborted');
 
     const completion = routeRequest({ task: 'completion', promptTokens: 800 }, DEFAULT_SETTINGS, { now: AT, newId: () => 'c-1' });
     const shown = buildDecisionRecord({
       decision: completion,
       settings: DEFAULT_SETTINGS,
-      run: { model: completion.chosen!, final: { model: 'qwen2.5-coder:1.5b-base', usage: { inputTokens: 800, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0 }, ttftMs: 90, totalMs: 160, stopReason: 'stop', version: 'sha256:abc' }, hops: [], aborted: false, ttftMs: 95, totalMs: 170 },
+      run: {
+        model: completion.chosen!,
+        final: {
+          model: 'qwen2.5-coder:1.5b-base',
+          usage: { inputTokens: 800, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0 },
+          ttftMs: 90,
+          totalMs: 160,
+          stopReason: 'stop',
+          version: 'sha256:abc',
+        },
+        hops: [],
+        aborted: false,
+        ttftMs: 95,
+        totalMs: 170,
+      },
     });
     assert.equal(shown.outcome, 'pending');
     assert.equal(shown.costUsd, 0, 'local is free');
     assert.equal(shown.answeredBy?.local, true);
     const update = buildOutcomeUpdate(shown, 'accepted', AT + 5000);
-    assert.deepEqual(update, { v: 1, type: 'outcome', id: 'c-1', time: AT + 5000, outcome: 'accepted', day: '2026-11-25', task: 'completion', workspace: null, model: 'qwen2.5-coder:1.5b-base' });
+    assert.deepEqual(update, {
+      v: 1,
+      type: 'outcome',
+      id: 'c-1',
+      time: AT + 5000,
+      outcome: 'accepted',
+      day: '2026-11-25',
+      task: 'completion',
+      workspace: null,
+      model: 'qwen2.5-coder:1.5b-base',
+    });
   });
 
   it('records a request that could not be routed with the explanation as its error', () => {
@@ -89,7 +147,20 @@ describe('buildDecisionRecord', () => {
     const r = buildDecisionRecord({
       decision,
       settings: DEFAULT_SETTINGS,
-      run: { model: astra, final: { model: 'gpt-6-astra', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }, ttftMs: 1, totalMs: 2, stopReason: 'stop' }, hops: [], aborted: false, ttftMs: 1, totalMs: 2 },
+      run: {
+        model: astra,
+        final: {
+          model: 'gpt-6-astra',
+          usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 },
+          ttftMs: 1,
+          totalMs: 2,
+          stopReason: 'stop',
+        },
+        hops: [],
+        aborted: false,
+        ttftMs: 1,
+        totalMs: 2,
+      },
     });
     assert.equal(r.costUsd, null);
   });

@@ -34,7 +34,11 @@ describe('estimateDifficulty', () => {
   });
 
   it('stays within [0, 1]', () => {
-    const d = estimateDifficulty({ question: `prove the design is correct\nError: boom\n${'y'.repeat(2000)}`, fileCount: 20, promptTokens: 500_000 });
+    const d = estimateDifficulty({
+      question: `prove the design is correct\nError: boom\n${'y'.repeat(2000)}`,
+      fileCount: 20,
+      promptTokens: 500_000,
+    });
     assert.equal(d.score, 1);
     assert.equal(estimateDifficulty({ question: 'what is this', fileCount: 0, promptTokens: 0 }).score, 0);
   });

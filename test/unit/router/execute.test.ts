@@ -9,11 +9,22 @@ import { ModelHealth } from '../../../src/core/router/health';
 import type { Decision } from '../../../src/core/router/route';
 import { FakeClock } from './fixtures';
 
-const sonnet: ModelRef = { id: 'claude-sonnet-5-5', provider: 'anthropic', model: 'claude-sonnet-5-5', tier: 'frontier', contextWindow: 1_000_000 };
+const sonnet: ModelRef = {
+  id: 'claude-sonnet-5-5',
+  provider: 'anthropic',
+  model: 'claude-sonnet-5-5',
+  tier: 'frontier',
+  contextWindow: 1_000_000,
+};
 const sol: ModelRef = { id: 'gpt-6.1-sol', provider: 'openai', model: 'gpt-6.1-sol', tier: 'frontier', contextWindow: 1_050_000 };
 const luna: ModelRef = { id: 'gpt-6-luna', provider: 'openai', model: 'gpt-6-luna', tier: 'mid', contextWindow: 1_050_000 };
 
-type Step = { text: string } | { fail: ProviderErrorKind; retryAfterMs?: number } | { throwRaw: Error } | { waitForAbort: true } | { end: 'done' | 'none' };
+type Step =
+  | { text: string }
+  | { fail: ProviderErrorKind; retryAfterMs?: number }
+  | { throwRaw: Error }
+  | { waitForAbort: true }
+  | { end: 'done' | 'none' };
 
 function final(model: string, stopReason: FinalRecord['stopReason'] = 'stop'): FinalRecord {
   return { model, usage: { ...ZERO_USAGE, inputTokens: 10, outputTokens: 5 }, ttftMs: 40, totalMs: 90, stopReason };
@@ -42,7 +53,14 @@ class ScriptedProvider implements ModelProvider {
     try {
       for (const step of this.scripts[model] ?? [{ end: 'done' }]) {
         if ('text' in step) yield { type: 'text', text: step.text };
-        else if ('fail' in step) throw new ProviderError({ kind: step.fail, provider: this.kind, model, message: `${step.fail} from ${model}`, retryAfterMs: step.retryAfterMs });
+        else if ('fail' in step)
+          throw new ProviderError({
+            kind: step.fail,
+            provider: this.kind,
+            model,
+            message: `${step.fail} from ${model}`,
+            retryAfterMs: step.retryAfterMs,
+          });
         else if ('throwRaw' in step) throw step.throwRaw;
         else if ('waitForAbort' in step) {
           if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -59,7 +77,10 @@ class ScriptedProvider implements ModelProvider {
   }
 }
 
-const decisionOf = (chosen: ModelRef | null, ...fallbacks: ModelRef[]): Pick<Decision, 'chosen' | 'fallbacks' | 'task' | 'explanation'> => ({
+const decisionOf = (
+  chosen: ModelRef | null,
+  ...fallbacks: ModelRef[]
+): Pick<Decision, 'chosen' | 'fallbacks' | 'task' | 'explanation'> => ({
   chosen,
   fallbacks,
   task: 'chat',
@@ -105,7 +126,10 @@ describe('runRouted', () => {
     assert.equal(r.result?.model.id, 'claude-sonnet-5-5');
     assert.equal(r.result?.aborted, false);
     assert.equal(r.result?.final?.stopReason, 'stop');
-    assert.deepEqual(a.calls.map((c) => c.model), ['claude-sonnet-5-5']);
+    assert.deepEqual(
+      a.calls.map((c) => c.model),
+      ['claude-sonnet-5-5'],
+    );
     assert.equal(o.calls.length, 0);
     assert.equal(health.latencyP50('claude-sonnet-5-5', 'chat'), undefined, 'one sample is not enough');
   });
@@ -114,11 +138,25 @@ describe('runRouted', () => {
     const a = new ScriptedProvider('anthropic', { 'claude-sonnet-5-5': [{ fail: 'overloaded' }] });
     const o = new ScriptedProvider('openai', { 'gpt-6.1-sol': [{ text: 'answer' }, { end: 'done' }] });
     const seen: Hop[] = [];
-    const r = await collect(runRouted(decisionOf(sonnet, sol, luna), providers(a, o), chat, new AbortController().signal, { health, clock, onHop: (h) => seen.push(h) }));
+    const r = await collect(
+      runRouted(decisionOf(sonnet, sol, luna), providers(a, o), chat, new AbortController().signal, {
+        health,
+        clock,
+        onHop: (h) => seen.push(h),
+      }),
+    );
     assert.equal(r.error, undefined);
     assert.equal(r.text, 'answer');
     assert.equal(r.result?.model.id, 'gpt-6.1-sol');
-    assert.deepEqual(r.hops, [{ from: 'claude-sonnet-5-5', to: 'gpt-6.1-sol', kind: 'overloaded', message: 'overloaded from claude-sonnet-5-5', text: 'claude-sonnet-5-5 overloaded → gpt-6.1-sol' }]);
+    assert.deepEqual(r.hops, [
+      {
+        from: 'claude-sonnet-5-5',
+        to: 'gpt-6.1-sol',
+        kind: 'overloaded',
+        message: 'overloaded from claude-sonnet-5-5',
+        text: 'claude-sonnet-5-5 overloaded → gpt-6.1-sol',
+      },
+    ]);
     assert.deepEqual(seen, r.hops);
     assert.deepEqual(r.result?.hops, r.hops);
     assert.equal(health.availability('claude-sonnet-5-5').state, 'open', 'the failure cooled the model down');
@@ -129,7 +167,10 @@ describe('runRouted', () => {
     const a = new ScriptedProvider('anthropic', { 'claude-sonnet-5-5': [{ fail: 'rateLimit', retryAfterMs: 20_000 }] });
     const o = new ScriptedProvider('openai', { 'gpt-6.1-sol': [{ fail: 'server' }], 'gpt-6-luna': [{ text: 'ok' }, { end: 'done' }] });
     const r = await collect(runRouted(decisionOf(sonnet, sol, luna), providers(a, o), chat, new AbortController().signal, { health }));
-    assert.deepEqual(r.hops.map((h) => h.text), ['claude-sonnet-5-5 rate-limited → gpt-6.1-sol', 'gpt-6.1-sol server error → gpt-6-luna']);
+    assert.deepEqual(
+      r.hops.map((h) => h.text),
+      ['claude-sonnet-5-5 rate-limited → gpt-6.1-sol', 'gpt-6.1-sol server error → gpt-6-luna'],
+    );
     assert.equal(r.hops[0].retryAfterMs, 20_000);
     assert.equal(health.availability('claude-sonnet-5-5').retryInMs, 20_000);
     assert.equal(r.result?.model.id, 'gpt-6-luna');
@@ -166,14 +207,19 @@ describe('runRouted', () => {
     const fatalProvider: ModelProvider = {
       kind: 'anthropic',
       streamChat: () => ({
-        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Fatal({ kind: 'badResponse', provider: 'anthropic', model: 'claude-sonnet-5-5', message: 'refused' })) }),
+        [Symbol.asyncIterator]: () => ({
+          next: () =>
+            Promise.reject(new Fatal({ kind: 'badResponse', provider: 'anthropic', model: 'claude-sonnet-5-5', message: 'refused' })),
+        }),
       }),
       streamFim: () => {
         throw new Error('unused');
       },
     };
     const o = new ScriptedProvider('openai', {});
-    const r = await collect(runRouted(decisionOf(sonnet, sol), (m) => (m.provider === 'anthropic' ? fatalProvider : o), chat, new AbortController().signal));
+    const r = await collect(
+      runRouted(decisionOf(sonnet, sol), (m) => (m.provider === 'anthropic' ? fatalProvider : o), chat, new AbortController().signal),
+    );
     assert.ok(r.error instanceof RoutedRunError);
     assert.equal(r.error.outputStarted, false);
     assert.equal(o.calls.length, 0);
@@ -184,7 +230,10 @@ describe('runRouted', () => {
     const o = new ScriptedProvider('openai', { 'gpt-6.1-sol': [{ fail: 'timeout' }] });
     const r = await collect(runRouted(decisionOf(sonnet, sol), providers(a, o), chat, new AbortController().signal));
     assert.ok(r.error instanceof RoutedRunError);
-    assert.equal(r.error.message, 'every model failed: claude-sonnet-5-5 overloaded → gpt-6.1-sol; gpt-6.1-sol timed out → no fallback left');
+    assert.equal(
+      r.error.message,
+      'every model failed: claude-sonnet-5-5 overloaded → gpt-6.1-sol; gpt-6.1-sol timed out → no fallback left',
+    );
     assert.equal(r.error.hops.length, 2);
     assert.equal(r.error.kind, 'timeout');
     assert.equal(r.hops.length, 2, 'hops were streamed as they happened');
@@ -251,13 +300,18 @@ describe('runRouted', () => {
     const o = new ScriptedProvider('openai', { 'gpt-6.1-sol': [{ text: 'y' }, { end: 'done' }] });
     const r = await collect(runRouted(decisionOf(sonnet, sol), providers(a, o), chat, new AbortController().signal, { health }));
     assert.equal(a.calls.length, 0);
-    assert.deepEqual(r.hops.map((h) => [h.kind, h.text]), [['coolingDown', 'claude-sonnet-5-5 cooling down → gpt-6.1-sol']]);
+    assert.deepEqual(
+      r.hops.map((h) => [h.kind, h.text]),
+      [['coolingDown', 'claude-sonnet-5-5 cooling down → gpt-6.1-sol']],
+    );
     assert.equal(r.result?.model.id, 'gpt-6.1-sol');
   });
 
   it('hops past a model with no provider (e.g. no API key set)', async () => {
     const o = new ScriptedProvider('openai', { 'gpt-6.1-sol': [{ text: 'y' }, { end: 'done' }] });
-    const r = await collect(runRouted(decisionOf(sonnet, sol), (m) => (m.provider === 'openai' ? o : undefined), chat, new AbortController().signal));
+    const r = await collect(
+      runRouted(decisionOf(sonnet, sol), (m) => (m.provider === 'openai' ? o : undefined), chat, new AbortController().signal),
+    );
     assert.equal(r.hops[0].kind, 'unavailable');
     assert.equal(r.hops[0].message, 'no anthropic provider is available for claude-sonnet-5-5');
     assert.equal(r.result?.model.id, 'gpt-6.1-sol');
@@ -269,7 +323,13 @@ describe('runRouted', () => {
       runRouted(
         decisionOf(sonnet, sol),
         (m) => {
-          if (m.provider === 'anthropic') throw new ProviderError({ kind: 'auth', provider: 'anthropic', model: m.model, message: 'no Anthropic API key — run "Switchboard: Set API Key"' });
+          if (m.provider === 'anthropic')
+            throw new ProviderError({
+              kind: 'auth',
+              provider: 'anthropic',
+              model: m.model,
+              message: 'no Anthropic API key — run "Switchboard: Set API Key"',
+            });
           return o;
         },
         chat,
@@ -316,7 +376,15 @@ describe('runRouted', () => {
     const o = new ScriptedProvider('openai', { 'gpt-6.1-sol': [{ text: 'z' }, { end: 'done' }] });
     const build = (m: ModelRef): RoutedCall => ({ kind: 'fim', prefix: 'a', suffix: 'b', rawPrompt: `<${m.id}>`, maxTokens: 64 });
     await collect(runRouted(decisionOf(sonnet, sol), providers(a, o), build, new AbortController().signal));
-    assert.deepEqual(a.calls[0].request, { model: 'claude-sonnet-5-5', prefix: 'a', suffix: 'b', rawPrompt: '<claude-sonnet-5-5>', stop: undefined, maxTokens: 64, temperature: undefined });
+    assert.deepEqual(a.calls[0].request, {
+      model: 'claude-sonnet-5-5',
+      prefix: 'a',
+      suffix: 'b',
+      rawPrompt: '<claude-sonnet-5-5>',
+      stop: undefined,
+      maxTokens: 64,
+      temperature: undefined,
+    });
     assert.equal((o.calls[0].request as FimRequest).rawPrompt, '<gpt-6.1-sol>');
   });
 
@@ -347,7 +415,9 @@ describe('runRouted', () => {
         throw new Error('unused');
       },
     };
-    const r = await collect(runRouted(decisionOf(sonnet, sol), (m) => (m.provider === 'anthropic' ? slow : fast), chat, new AbortController().signal, { clock }));
+    const r = await collect(
+      runRouted(decisionOf(sonnet, sol), (m) => (m.provider === 'anthropic' ? slow : fast), chat, new AbortController().signal, { clock }),
+    );
     assert.equal(r.result?.ttftMs, 850);
     assert.equal(r.result?.totalMs, 900);
   });

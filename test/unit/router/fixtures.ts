@@ -12,7 +12,13 @@ export function settingsWith(userValues: Record<string, unknown> = {}): Settings
   return r.settings;
 }
 
-export const LOCAL_CHAT: ModelRef = { id: 'local-chat', provider: 'ollama', model: 'qwen2.5-coder:7b', tier: 'local', contextWindow: 32_768 };
+export const LOCAL_CHAT: ModelRef = {
+  id: 'local-chat',
+  provider: 'ollama',
+  model: 'qwen2.5-coder:7b',
+  tier: 'local',
+  contextWindow: 32_768,
+};
 
 export class FakeClock {
   private t = 0;

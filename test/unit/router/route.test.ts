@@ -133,8 +133,22 @@ describe('routeRequest: constraints', () => {
   });
 
   it('local-only judges by address: a model on a LAN server passes, an openai-compatible cloud one does not', () => {
-    const lan: ModelRef = { id: 'lan', provider: 'openai-compatible', model: 'qwen3-coder', tier: 'mid', contextWindow: 128_000, baseUrl: 'http://192.168.1.40:8000/v1' };
-    const router: ModelRef = { id: 'router', provider: 'openai-compatible', model: 'anthropic/claude-sonnet-5-5', tier: 'local', contextWindow: 200_000, baseUrl: 'https://openrouter.ai/api/v1' };
+    const lan: ModelRef = {
+      id: 'lan',
+      provider: 'openai-compatible',
+      model: 'qwen3-coder',
+      tier: 'mid',
+      contextWindow: 128_000,
+      baseUrl: 'http://192.168.1.40:8000/v1',
+    };
+    const router: ModelRef = {
+      id: 'router',
+      provider: 'openai-compatible',
+      model: 'anthropic/claude-sonnet-5-5',
+      tier: 'local',
+      contextWindow: 200_000,
+      baseUrl: 'https://openrouter.ai/api/v1',
+    };
     const s = settingsWith({ models: [lan, router], routes: { edit: ['router', 'lan'] } });
     const d = routeRequest(req('edit', { localOnly: true }), s);
     assert.equal(d.localOnly, true, 'the request can force local-only');
@@ -229,13 +243,20 @@ describe('routeRequest: constraints', () => {
     const capped = settingsWith({ models: [astra], routes: { refactor: ['astra', 'claude-sonnet-5-5'] }, 'budget.perRequestUsd': 5 });
     const d = routeRequest(req('refactor'), capped, { budget: budgetConstraints(capped.budget, NO_SPEND) });
     assert.equal(verdict(d, 'astra').constraint, 'unknownPrice');
-    assert.equal(verdict(d, 'astra').reason, 'no price known for gpt-6-astra — add "price" to it in switchboard.models to use it under a budget');
+    assert.equal(
+      verdict(d, 'astra').reason,
+      'no price known for gpt-6-astra — add "price" to it in switchboard.models to use it under a budget',
+    );
     assert.equal(d.chosen?.id, 'claude-sonnet-5-5');
     const uncapped = settingsWith({ models: [astra], routes: { refactor: ['astra'] } });
     const u = routeRequest(req('refactor'), uncapped);
     assert.equal(u.chosen?.id, 'astra');
     assert.equal(u.estimatedCostUsd, null);
-    const priced = settingsWith({ models: [{ ...astra, price: { input: 1, output: 1 } }], routes: { refactor: ['astra'] }, 'budget.perRequestUsd': 5 });
+    const priced = settingsWith({
+      models: [{ ...astra, price: { input: 1, output: 1 } }],
+      routes: { refactor: ['astra'] },
+      'budget.perRequestUsd': 5,
+    });
     assert.equal(routeRequest(req('refactor'), priced, { budget: budgetConstraints(priced.budget, NO_SPEND) }).chosen?.id, 'astra');
   });
 
@@ -248,10 +269,14 @@ describe('routeRequest: constraints', () => {
   });
 
   it('tries a half-open model as a probe, unless a probe is already out', () => {
-    const probing = routeRequest(req('edit'), DEFAULT_SETTINGS, { health: healthOf({ 'gpt-6-luna': { state: 'halfOpen', retryInMs: 0, lastFailure: 'server' } }) });
+    const probing = routeRequest(req('edit'), DEFAULT_SETTINGS, {
+      health: healthOf({ 'gpt-6-luna': { state: 'halfOpen', retryInMs: 0, lastFailure: 'server' } }),
+    });
     assert.equal(probing.chosen?.id, 'gpt-6-luna');
     assert.equal(verdict(probing, 'gpt-6-luna').reason, 'listed in switchboard.routes.edit; probing after a cooldown');
-    const busy = routeRequest(req('edit'), DEFAULT_SETTINGS, { health: healthOf({ 'gpt-6-luna': { state: 'halfOpen', retryInMs: 0, probeInFlight: true } }) });
+    const busy = routeRequest(req('edit'), DEFAULT_SETTINGS, {
+      health: healthOf({ 'gpt-6-luna': { state: 'halfOpen', retryInMs: 0, probeInFlight: true } }),
+    });
     assert.equal(busy.chosen?.id, 'claude-haiku-4-5');
     assert.equal(verdict(busy, 'gpt-6-luna').reason, 'recovering: a probe request is already under way');
   });
@@ -261,9 +286,14 @@ describe('routeRequest: constraints', () => {
     const d = routeRequest(req('edit'), DEFAULT_SETTINGS, { health });
     assert.equal(verdict(d, 'gpt-6-luna').reason, 'typical first token 12500 ms is over the 10000 ms latency budget');
     assert.equal(d.chosen?.id, 'claude-haiku-4-5');
-    const tight = routeRequest(req('edit', { latencyBudgetMs: 100 }), DEFAULT_SETTINGS, { health: healthOf({}, { 'gpt-6-luna/edit': 900, 'claude-haiku-4-5/edit': 700 }) });
+    const tight = routeRequest(req('edit', { latencyBudgetMs: 100 }), DEFAULT_SETTINGS, {
+      health: healthOf({}, { 'gpt-6-luna/edit': 900, 'claude-haiku-4-5/edit': 700 }),
+    });
     assert.equal(tight.chosen?.id, 'gpt-6-luna');
-    assert.equal(verdict(tight, 'gpt-6-luna').reason, 'typical first token 900 ms is over the 100 ms latency budget, but nothing faster is available');
+    assert.equal(
+      verdict(tight, 'gpt-6-luna').reason,
+      'typical first token 900 ms is over the 100 ms latency budget, but nothing faster is available',
+    );
     assert.deepEqual(ids(tight.fallbacks), ['claude-haiku-4-5']);
     const none = routeRequest(req('edit'), settingsWith({ latencyBudgetMs: { edit: 0 } }), { health });
     assert.equal(none.chosen?.id, 'gpt-6-luna', 'a 0 budget means no limit');
@@ -276,7 +306,9 @@ describe('routeRequest: constraints', () => {
 
   it('checks privacy before anything else, so the reason shown is the one that matters', () => {
     const s = settingsWith({ 'privacy.localOnly': true });
-    const d = routeRequest(req('edit', { promptTokens: 10_000_000 }), s, { health: healthOf({ 'gpt-6-luna': { state: 'open', retryInMs: 1000 } }) });
+    const d = routeRequest(req('edit', { promptTokens: 10_000_000 }), s, {
+      health: healthOf({ 'gpt-6-luna': { state: 'open', retryInMs: 1000 } }),
+    });
     assert.equal(verdict(d, 'gpt-6-luna').constraint, 'privacy');
   });
 });
@@ -291,7 +323,10 @@ describe('routeRequest: cross-tier degrade', () => {
     const d = routeRequest(req('refactor'), DEFAULT_SETTINGS, { health: allFrontierDown });
     assert.equal(d.chosen, null);
     assert.equal(d.blockedBy, 'health');
-    assert.match(d.explanation, /^no model can take this refactor: claude-sonnet-5-5: cooling down after an overload \(retry in 30 s\); gpt-6\.1-sol: cooling down after a rate limit \(retry in 5 s\) — every model is cooling down/);
+    assert.match(
+      d.explanation,
+      /^no model can take this refactor: claude-sonnet-5-5: cooling down after an overload \(retry in 30 s\); gpt-6\.1-sol: cooling down after a rate limit \(retry in 5 s\) — every model is cooling down/,
+    );
   });
 
   it('moves down tier by tier with switchboard.fallback.degradeTier, skipping FIM-only models', () => {

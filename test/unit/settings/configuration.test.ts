@@ -36,7 +36,8 @@ describe('package.json contributes.configuration', () => {
 
   it('declares no setting the schema does not know', () => {
     const known = new Set(SETTING_KEYS.map((k) => `${SETTINGS_SECTION}.${k}`));
-    for (const id of Object.keys(configuration.properties)) assert.ok(known.has(id), `${id} is in configuration.json but not in the schema`);
+    for (const id of Object.keys(configuration.properties))
+      assert.ok(known.has(id), `${id} is in configuration.json but not in the schema`);
   });
 
   it('has defaults the schema accepts', () => {
@@ -57,7 +58,8 @@ describe('package.json contributes.configuration', () => {
 
   it('never lets a workspace set what only the user may', () => {
     for (const key of SETTING_KEYS) {
-      if (SETTING_SPECS[key].untrusted === 'ignore' && key.startsWith('endpoints.')) assert.notEqual(SETTING_SPECS[key].scope, 'resource', `${key} should not be per-folder`);
+      if (SETTING_SPECS[key].untrusted === 'ignore' && key.startsWith('endpoints.'))
+        assert.notEqual(SETTING_SPECS[key].scope, 'resource', `${key} should not be per-folder`);
     }
     assert.equal(configuration.properties['switchboard.ab.autoApplyRoutes'].scope, 'application');
   });

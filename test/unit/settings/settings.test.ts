@@ -99,7 +99,10 @@ describe('settings: scope precedence', () => {
 
   it('a folder overrides the workspace (multi-root: each folder gets its own snapshot)', () => {
     const workspace = { workspaceValue: { refactor: ['gpt-6.1-sol'] } };
-    const folderA = resolve({ routes: { ...workspace, workspaceFolderValue: { refactor: ['claude-sonnet-5-5'] } }, 'privacy.localOnly': { workspaceFolderValue: true } });
+    const folderA = resolve({
+      routes: { ...workspace, workspaceFolderValue: { refactor: ['claude-sonnet-5-5'] } },
+      'privacy.localOnly': { workspaceFolderValue: true },
+    });
     const folderB = resolve({ routes: { ...workspace } });
     assert.deepEqual(folderA.settings.routes.refactor, ['claude-sonnet-5-5']);
     assert.equal(folderA.settings.privacy.localOnly, true);
@@ -126,7 +129,10 @@ describe('settings: scope precedence', () => {
   });
 
   it('budget caps from the workspace count the workspace spend; from user settings, all spend', () => {
-    const fromWorkspace = resolve({ 'budget.perDayUsd': { globalValue: 10, workspaceValue: 2 }, 'budget.perMonthUsd': { globalValue: 50 } });
+    const fromWorkspace = resolve({
+      'budget.perDayUsd': { globalValue: 10, workspaceValue: 2 },
+      'budget.perMonthUsd': { globalValue: 50 },
+    });
     assert.deepEqual(fromWorkspace.settings.budget.spendScope, { day: 'workspace', month: 'all' });
     const fromUser = resolve({ 'budget.perDayUsd': { globalValue: 10 } });
     assert.deepEqual(fromUser.settings.budget.spendScope, { day: 'all', month: 'all' });
@@ -206,7 +212,20 @@ describe('settings: restricted mode (untrusted workspace)', () => {
 
   it('keeps a new workspace model without a URL, but not its price (budgets rely on prices)', () => {
     const { settings, notes } = resolve(
-      { models: { workspaceValue: [{ id: 'opus', provider: 'anthropic', model: 'claude-opus-5-5', tier: 'frontier', contextWindow: 1_000_000, price: { input: 0, output: 0 } }] } },
+      {
+        models: {
+          workspaceValue: [
+            {
+              id: 'opus',
+              provider: 'anthropic',
+              model: 'claude-opus-5-5',
+              tier: 'frontier',
+              contextWindow: 1_000_000,
+              price: { input: 0, output: 0 },
+            },
+          ],
+        },
+      },
       false,
     );
     const opus = settings.models.find((m) => m.id === 'opus');
@@ -282,7 +301,10 @@ describe('settings: validation', () => {
     const previous = resolve({ 'budget.perDayUsd': { globalValue: 3 } }).settings;
     const r = resolve({ 'budget.perDayUsd': { globalValue: -3 }, 'budget.perMonthUsd': { globalValue: 40 } }, true, previous);
     assert.equal(r.diagnostics.length, 1);
-    assert.equal(r.diagnostics[0].message, 'switchboard.budget.perDayUsd: -3 is below the minimum of 0 — set a number of US dollars, or 0 for no limit');
+    assert.equal(
+      r.diagnostics[0].message,
+      'switchboard.budget.perDayUsd: -3 is below the minimum of 0 — set a number of US dollars, or 0 for no limit',
+    );
     assert.equal(r.settings.budget.perDayUsd, 3);
     assert.equal(r.settings.budget.perMonthUsd, 40, 'valid parts of the same change still apply');
   });
@@ -295,15 +317,25 @@ describe('settings: validation', () => {
     });
     const messages = r.diagnostics.map((d) => d.message);
     assert.ok(messages.includes('switchboard.privacy.localOnly: "yes" is not a boolean — use true or false'), messages.join('\n'));
-    assert.ok(messages.some((m) => m.startsWith('switchboard.completion.fimFamily: "gpt" is not one of "auto", "qwen2.5-coder"')), messages.join('\n'));
-    assert.ok(messages.some((m) => m.startsWith('switchboard.endpoints.ollama: "localhost:11434" is invalid: not an http(s) URL — use an http(s) URL')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.startsWith('switchboard.completion.fimFamily: "gpt" is not one of "auto", "qwen2.5-coder"')),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) =>
+        m.startsWith('switchboard.endpoints.ollama: "localhost:11434" is invalid: not an http(s) URL — use an http(s) URL'),
+      ),
+      messages.join('\n'),
+    );
     assert.equal(r.settings.privacy.localOnly, false);
     assert.equal(r.settings.completion.fimFamily, 'auto');
     assert.equal(r.settings.endpoints.ollama, 'http://127.0.0.1:11434');
   });
 
   it('drops an invalid model entry (or keeps its previous definition) and reports the field', () => {
-    const previous = resolve({ models: { globalValue: [{ id: 'big', provider: 'anthropic', model: 'claude-opus-5-5', tier: 'frontier', contextWindow: 1_000_000 }] } }).settings;
+    const previous = resolve({
+      models: { globalValue: [{ id: 'big', provider: 'anthropic', model: 'claude-opus-5-5', tier: 'frontier', contextWindow: 1_000_000 }] },
+    }).settings;
     const r = resolve(
       {
         models: {
@@ -318,7 +350,10 @@ describe('settings: validation', () => {
       previous,
     );
     const bySetting = new Map(r.diagnostics.map((d) => [d.setting, d]));
-    assert.match(bySetting.get('switchboard.models[0].contextWindow')?.message ?? '', /^switchboard\.models\[0\]\.contextWindow: -5 is below the minimum of 256 — /);
+    assert.match(
+      bySetting.get('switchboard.models[0].contextWindow')?.message ?? '',
+      /^switchboard\.models\[0\]\.contextWindow: -5 is below the minimum of 256 — /,
+    );
     assert.match(bySetting.get('switchboard.models[0].contextWindow')?.using ?? '', /previous definition of "big"/);
     assert.match(bySetting.get('switchboard.models[1].baseUrl')?.message ?? '', /an openai-compatible model needs a baseUrl/);
     assert.match(bySetting.get('switchboard.models[2].tier')?.message ?? '', /"huge" is not one of "local", "mid", "frontier"/);
@@ -332,8 +367,16 @@ describe('settings: validation', () => {
     assert.equal(r.settings.latencyBudgetMs.chat, 4000);
     assert.equal(r.settings.latencyBudgetMs.edit, 3000);
     const messages = r.diagnostics.map((d) => d.message);
-    assert.ok(messages.includes('switchboard.latencyBudgetMs.chat: "fast" is not a number — give completion, edit, refactor and chat each a whole number of milliseconds, or 0 for no limit'), messages.join('\n'));
-    assert.ok(messages.some((m) => m.startsWith('switchboard.latencyBudgetMs.reviw: "reviw" is not a known property — remove it')), messages.join('\n'));
+    assert.ok(
+      messages.includes(
+        'switchboard.latencyBudgetMs.chat: "fast" is not a number — give completion, edit, refactor and chat each a whole number of milliseconds, or 0 for no limit',
+      ),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) => m.startsWith('switchboard.latencyBudgetMs.reviw: "reviw" is not a known property — remove it')),
+      messages.join('\n'),
+    );
   });
 
   it('keeps the previous value when a whole object setting has the wrong type', () => {
@@ -346,15 +389,25 @@ describe('settings: validation', () => {
 
   it('checks escalation model ids too', () => {
     const r = resolve({ 'chat.escalation': { globalValue: { models: ['claude-opus-9'] } } });
-    assert.equal(r.diagnostics[0].message, 'switchboard.chat.escalation.models[0]: "claude-opus-9" is not a model in switchboard.models — add it there or remove it from the escalation list');
+    assert.equal(
+      r.diagnostics[0].message,
+      'switchboard.chat.escalation.models[0]: "claude-opus-9" is not a model in switchboard.models — add it there or remove it from the escalation list',
+    );
     assert.deepEqual(r.settings.chat.escalation.models, []);
   });
 
   it('warns about a configured model the provider is retiring, naming the date and a replacement', () => {
-    const r = resolve({ models: { globalValue: [{ id: 'mini', provider: 'openai', model: 'gpt-4.1-mini-2025-04-14', tier: 'mid', contextWindow: 1_000_000 }] } });
+    const r = resolve({
+      models: {
+        globalValue: [{ id: 'mini', provider: 'openai', model: 'gpt-4.1-mini-2025-04-14', tier: 'mid', contextWindow: 1_000_000 }],
+      },
+    });
     assert.equal(r.diagnostics.length, 1);
     assert.equal(r.diagnostics[0].severity, 'warning');
-    assert.match(r.diagnostics[0].message, /"gpt-4\.1-mini-2025-04-14" is deprecated and stops working on 2027-01-14 — switch to gpt-6-luna/);
+    assert.match(
+      r.diagnostics[0].message,
+      /"gpt-4\.1-mini-2025-04-14" is deprecated and stops working on 2027-01-14 — switch to gpt-6-luna/,
+    );
   });
 
   it('warns about the same id twice in one layer and uses the last', () => {
@@ -371,21 +424,43 @@ describe('settings: validation', () => {
   });
 
   it('resolveSettings alone takes merged values and a previous snapshot', () => {
-    const merged = mergeSettingScopes({ 'completion.maxLines': { globalValue: 0 }, 'completion.keepAlive': { globalValue: '2h' } }, { trusted: true });
+    const merged = mergeSettingScopes(
+      { 'completion.maxLines': { globalValue: 0 }, 'completion.keepAlive': { globalValue: '2h' } },
+      { trusted: true },
+    );
     const { settings, diagnostics } = resolveSettings(DEFAULT_SETTINGS, merged);
     assert.equal(settings.completion.maxLines, DEFAULT_SETTINGS.completion.maxLines);
     assert.equal(settings.completion.keepAlive, '2h');
     assert.equal(diagnostics.length, 1);
-    assert.match(diagnostics[0].message, /^switchboard\.completion\.maxLines: 0 is below the minimum of 1 — use a whole number from 1 to 200$/);
+    assert.match(
+      diagnostics[0].message,
+      /^switchboard\.completion\.maxLines: 0 is below the minimum of 1 — use a whole number from 1 to 200$/,
+    );
   });
 });
 
 describe('settings: helpers', () => {
   it('judges local endpoints by address, not by label', () => {
-    for (const url of ['http://127.0.0.1:11434', 'http://localhost:8080/v1', 'http://[::1]:11434', 'http://192.168.1.20:8000', 'http://10.1.2.3', 'http://172.20.0.2', 'http://gpu-box.local:11434']) {
+    for (const url of [
+      'http://127.0.0.1:11434',
+      'http://localhost:8080/v1',
+      'http://[::1]:11434',
+      'http://192.168.1.20:8000',
+      'http://10.1.2.3',
+      'http://172.20.0.2',
+      'http://gpu-box.local:11434',
+    ]) {
       assert.equal(isLocalEndpoint(url), true, url);
     }
-    for (const url of ['https://api.openai.com/v1', 'https://api.anthropic.com', 'http://172.32.0.1', 'http://8.8.8.8', 'https://localhost.evil.com', 'not a url', undefined]) {
+    for (const url of [
+      'https://api.openai.com/v1',
+      'https://api.anthropic.com',
+      'http://172.32.0.1',
+      'http://8.8.8.8',
+      'https://localhost.evil.com',
+      'not a url',
+      undefined,
+    ]) {
       assert.equal(isLocalEndpoint(url), false, String(url));
     }
   });

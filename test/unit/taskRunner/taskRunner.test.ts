@@ -26,7 +26,8 @@ class ScriptedProvider implements ModelProvider {
   constructor(private readonly failFor: Set<string>) {}
   async *streamChat(request: ChatRequest): AsyncIterable<Chunk> {
     this.calls.push(request.model);
-    if (this.failFor.has(request.model)) throw new ProviderError({ kind: 'overloaded', provider: 'openai', model: request.model, message: `${request.model} is overloaded` });
+    if (this.failFor.has(request.model))
+      throw new ProviderError({ kind: 'overloaded', provider: 'openai', model: request.model, message: `${request.model} is overloaded` });
     yield { type: 'text', text: 'hello' };
     yield { type: 'done', final: { model: request.model, usage: USAGE, ttftMs: 1, totalMs: 2, stopReason: 'stop' } };
   }
@@ -35,7 +36,12 @@ class ScriptedProvider implements ModelProvider {
   }
 }
 
-const request: TaskRequest = { task: 'edit', call: { kind: 'chat', messages: [{ role: 'user', content: 'hi' }] }, promptTokens: 10, workspace: 'ws-a' };
+const request: TaskRequest = {
+  task: 'edit',
+  call: { kind: 'chat', messages: [{ role: 'user', content: 'hi' }] },
+  promptTokens: 10,
+  workspace: 'ws-a',
+};
 
 async function collect(it: AsyncIterable<TaskEvent>): Promise<TaskEvent[]> {
   const out: TaskEvent[] = [];
@@ -51,7 +57,13 @@ describe('TaskRunner', () => {
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-runner-'));
     now = new Date(2026, 10, 25, 12, 0, 0).getTime();
-    ports = { fetch: globalThis.fetch, getApiKey: async () => 'k', clock: { now: () => now, monotonic: () => now }, logger: silentLogger, storageDir: dir };
+    ports = {
+      fetch: globalThis.fetch,
+      getApiKey: async () => 'k',
+      clock: { now: () => now, monotonic: () => now },
+      logger: silentLogger,
+      storageDir: dir,
+    };
     ledger = await openLedger(ports);
   });
   afterEach(async () => {
@@ -60,13 +72,25 @@ describe('TaskRunner', () => {
   });
 
   function runner(provider: ScriptedProvider, records: string[] = []) {
-    return new TaskRunner({ ports, health: new ModelHealth(ports.clock), ledger: Promise.resolve(ledger), budget: new BudgetGuard(), createProvider: () => provider, onRecord: (r) => records.push(r.id) });
+    return new TaskRunner({
+      ports,
+      health: new ModelHealth(ports.clock),
+      ledger: Promise.resolve(ledger),
+      budget: new BudgetGuard(),
+      createProvider: () => provider,
+      onRecord: (r) => records.push(r.id),
+    });
   }
 
   it('routes, streams, records the decision with its cost in the ledger', async () => {
     const records: string[] = [];
-    const events = await collect(runner(new ScriptedProvider(new Set()), records).run(request, DEFAULT_SETTINGS, new AbortController().signal));
-    assert.deepEqual(events.map((e) => e.type), ['decision', 'text', 'done']);
+    const events = await collect(
+      runner(new ScriptedProvider(new Set()), records).run(request, DEFAULT_SETTINGS, new AbortController().signal),
+    );
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['decision', 'text', 'done'],
+    );
     const done = events.at(-1) as Extract<TaskEvent, { type: 'done' }>;
     assert.equal(done.record.answeredBy?.id, 'gpt-6-luna');
     assert.equal(done.record.costUsd, 0.06);
@@ -88,9 +112,15 @@ describe('TaskRunner', () => {
     await collect(r.run(request, settings, new AbortController().signal)); // $0.06 of $0.10
     const second = await collect(r.run(request, settings, new AbortController().signal)); // $0.12: reached
     const done = second.at(-1) as Extract<TaskEvent, { type: 'done' }>;
-    assert.ok(done.budgetSignals.some((s) => s.kind === 'reached' && s.period === 'day'), 'the 100% signal fires');
+    assert.ok(
+      done.budgetSignals.some((s) => s.kind === 'reached' && s.period === 'day'),
+      'the 100% signal fires',
+    );
     const third = await r.decide(request, settings);
-    assert.ok(third.candidates.filter((c) => c.model.tier !== 'local').every((c) => !c.kept), 'no cloud model is kept once the day budget is spent');
+    assert.ok(
+      third.candidates.filter((c) => c.model.tier !== 'local').every((c) => !c.kept),
+      'no cloud model is kept once the day budget is spent',
+    );
   });
 
   it('a pinned model is used alone, and a preview does not consume the budget override', async () => {
