@@ -10,6 +10,7 @@ import {
   launchBrowser,
   workbenchUrl,
   removeProfile,
+  outsideRequests,
   ROOT,
 } from '../harness/codeServer.mjs';
 import { buildSwitchboardVsix, freshWorkspace } from '../harness/build.mjs';
@@ -51,10 +52,14 @@ export class VsCodeSession {
     return this.dirs.userData;
   }
 
+  /** Ends the session; throws (failing the test's hook) when VS Code tried to reach a host other than loopback. */
   async stop(): Promise<void> {
     await this.context?.close().catch(() => undefined);
     await this.server?.stop();
-    if (this.dirs) removeProfile(this.dirs);
+    if (!this.dirs) return;
+    const outside = outsideRequests(this.dirs, this.server?.logs ?? []);
+    removeProfile(this.dirs);
+    if (outside.length > 0) throw new Error(`VS Code tried to reach a host other than loopback:\n${outside.slice(0, 5).join('\n')}`);
   }
 
   async screenshot(name: string): Promise<string> {

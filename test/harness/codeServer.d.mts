@@ -32,5 +32,7 @@ export function launchBrowser(
   dirs: ProfileDirs,
   options?: { width?: number; height?: number; colorScheme?: 'dark' | 'light' },
 ): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }>;
+/** Log lines that show a request to a host other than loopback. */
+export function outsideRequests(dirs: ProfileDirs, serverLogs?: string[]): string[];
 export function workbenchUrl(server: CodeServer, folder: string): string;
 export function removeProfile(dirs: ProfileDirs): void;

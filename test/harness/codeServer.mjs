@@ -116,7 +116,8 @@ export async function startCodeServer(dirs, { env = {}, extraArgs = [], port, qu
   ];
   const logs = [];
   const proc = spawn(NODE24, args, {
-    env: { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}`, ...env },
+    // An empty gallery: code-server would otherwise query open-vsx.org ~6 s after the workbench loads.
+    env: { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}`, EXTENSIONS_GALLERY: '{}', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -182,6 +183,32 @@ export async function launchBrowser(dirs, { width = 1400, height = 900, colorSch
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page, close: () => context.close() };
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '0.0.0.0']);
+
+/**
+ * Lines of code-server's output and of the profile's logs that show a request to a host other than
+ * loopback (a URL to another host beside an error, or a failed name lookup): nothing may leave the machine.
+ */
+export function outsideRequests(dirs, serverLogs = []) {
+  // Extensions' own logs (under exthost/) may quote documentation URLs in errors: only lookups count there.
+  const ownLines = serverLogs.join('').split('\n');
+  const extensionLines = [];
+  const logsDir = path.join(dirs.userData, 'logs');
+  const walk = (d, inExtensionHost) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p, inExtensionHost || entry.name === 'exthost');
+      else if (entry.name.endsWith('.log')) (inExtensionHost ? extensionLines : ownLines).push(...fs.readFileSync(p, 'utf8').split('\n'));
+    }
+  };
+  if (fs.existsSync(logsDir)) walk(logsDir, false);
+  const lookup = (line) => /\b(ENOTFOUND|EAI_AGAIN|getaddrinfo)\b/.test(line);
+  const outsideUrl = (line) =>
+    /error|fail/i.test(line) &&
+    [...line.matchAll(/\bhttps?:\/\/([^/\s:'"]+|\[[^\]]+\])/g)].some((m) => !LOOPBACK_HOSTS.has(m[1].toLowerCase()));
+  return [...ownLines.filter((l) => lookup(l) || outsideUrl(l)), ...extensionLines.filter(lookup)];
 }
 
 export function workbenchUrl(server, folder) {

@@ -5,7 +5,15 @@
 // `*.restricted.test.ts`, whose workspace settings try to redirect code and keys.
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeProfile, installExtensions, startCodeServer, launchBrowser, workbenchUrl, removeProfile } from '../harness/codeServer.mjs';
+import {
+  makeProfile,
+  installExtensions,
+  startCodeServer,
+  launchBrowser,
+  workbenchUrl,
+  removeProfile,
+  outsideRequests,
+} from '../harness/codeServer.mjs';
 import { buildSwitchboardVsix, buildRunnerVsix, buildIntegrationSuite, freshWorkspace } from '../harness/build.mjs';
 
 const TIMEOUT_MS = Number(process.env.SWITCHBOARD_INTEGRATION_TIMEOUT_MS ?? 300_000);
@@ -104,6 +112,12 @@ async function runWindow({ name, restricted, workspaceSettings }) {
     if (logErrors.length > 0) {
       result.failed++;
       process.stdout.write(`  ✘ Switchboard's log has errors:\n${logErrors.map((l) => '      ' + l).join('\n')}\n`);
+    }
+    // Checked after the window ran its suite: code-server's gallery query came ~6 s after the workbench loaded.
+    const outside = outsideRequests(dirs, server.logs);
+    if (outside.length > 0) {
+      result.failed++;
+      process.stdout.write(`  ✘ VS Code tried to reach a host other than loopback:\n${outside.map((l) => '      ' + l).join('\n')}\n`);
     }
     ok = result.failed === 0;
     return result;
