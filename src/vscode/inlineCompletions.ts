@@ -8,8 +8,8 @@ import type { SettingsSnapshot } from '../core/settings';
 import type { DecisionRecord } from '../core/router/decision';
 import type { CompletionPipeline, CompletionResult } from '../core/completion/pipeline';
 import type { RecentFile } from '../core/completion/context';
-import { prepareCompletionEngine } from './completion/completionEngine';
-import type { CompletionUnavailable, EngineState } from './completion/completionEngine';
+import { prepareCompletionEngine } from '../core/completion/engine';
+import type { CompletionUnavailable, EngineState } from '../core/completion/engine';
 
 /** After this long an unavailable model is tried again (Ollama may have been started meanwhile). */
 const RETRY_UNAVAILABLE_MS = 60_000;

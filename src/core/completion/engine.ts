@@ -1,19 +1,19 @@
 // Sets up the completion model for one workspace: route once, build the provider, read the
 // model's template from Ollama, plan the FIM format, and own the pipeline built from all that.
-import type { Logger, Ports } from '../../core/ports';
-import type { SettingsSnapshot } from '../../core/settings';
-import { modelEndpoint } from '../../core/settings';
-import type { ModelRef } from '../../core/types';
-import type { ModelProvider } from '../../core/providers/provider';
-import type { ProviderFactory, TaskRunner } from '../../core/taskRunner';
-import type { Decision } from '../../core/router/route';
-import type { DecisionRecord } from '../../core/router/decision';
-import { buildDecisionRecord } from '../../core/router/decision';
-import { CompletionPipeline } from '../../core/completion/pipeline';
-import type { RequestRecord } from '../../core/completion/pipeline';
-import { planFim } from '../../core/completion/family';
-import type { FimPlan } from '../../core/completion/family';
-import { systemTimers } from '../../core/completion/timers';
+import type { Logger, Ports } from '../ports';
+import type { SettingsSnapshot } from '../settings';
+import { modelEndpoint } from '../settings';
+import type { ModelRef } from '../types';
+import type { ModelProvider } from '../providers/provider';
+import type { ProviderFactory, TaskRunner } from '../taskRunner';
+import type { Decision } from '../router/route';
+import type { DecisionRecord } from '../router/decision';
+import { buildDecisionRecord } from '../router/decision';
+import { CompletionPipeline } from './pipeline';
+import type { RequestRecord } from './pipeline';
+import { planFim } from './family';
+import type { FimPlan } from './family';
+import { systemTimers } from './timers';
 
 /** Why completions cannot run, with the fix and (optionally) a command that applies it. */
 export interface CompletionUnavailable {
