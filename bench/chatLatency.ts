@@ -14,6 +14,8 @@ import OpenAI from 'openai';
 import { systemClock, silentLogger } from '../src/core/ports';
 import type { Ports } from '../src/core/ports';
 import { TaskRunner } from '../src/core/taskRunner';
+import { DecisionLog } from '../src/core/decisionLog';
+import { ProviderCache } from '../src/core/providers/providerCache';
 import { createProvider } from '../src/core/providers/createProvider';
 import { ModelHealth } from '../src/core/router/health';
 import { BudgetGuard } from '../src/core/cost/budgets';
@@ -65,12 +67,13 @@ async function main(): Promise<void> {
     'budget.perDayUsd': { globalValue: 50 },
   };
   const settings = effectiveSettings(inspected, { trusted: true }).settings;
+  const budget = new BudgetGuard();
   const runner = new TaskRunner({
     ports,
-    createProvider,
+    providers: new ProviderCache(ports, createProvider),
     health: new ModelHealth(systemClock),
-    ledger: Promise.resolve(ledger),
-    budget: new BudgetGuard(),
+    budget,
+    log: new DecisionLog({ ports, ledger: Promise.resolve(ledger), budget }),
   });
   const client = new OpenAI({ apiKey: KEY, baseURL: standin.url, maxRetries: 0, fetch: timedFetch });
 

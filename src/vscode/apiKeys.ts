@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
 import type { ProviderKind } from '../core/types';
+import { Disposable } from './lifecycle';
 
 /** Providers that take a key, with how the user recognises them. */
 export const KEYED_PROVIDERS = [
@@ -18,20 +19,22 @@ export const KEYED_PROVIDERS = [
 
 const secretId = (provider: ProviderKind) => `switchboard.apiKey.${provider}`;
 
-export class ApiKeys implements vscode.Disposable {
-  private readonly _onDidChange = new vscode.EventEmitter<ProviderKind>();
+export class ApiKeys extends Disposable {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<ProviderKind>());
   readonly onDidChange = this._onDidChange.event;
-  private readonly listener: vscode.Disposable;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.listener = secrets.onDidChange((e) => {
-      const entry = KEYED_PROVIDERS.find((p) => secretId(p.provider) === e.key);
-      if (entry) this._onDidChange.fire(entry.provider);
-    });
+    super();
+    this._register(
+      secrets.onDidChange((e) => {
+        const entry = KEYED_PROVIDERS.find((p) => secretId(p.provider) === e.key);
+        if (entry) this._onDidChange.fire(entry.provider);
+      }),
+    );
   }
 
   /** Stored key first, then the environment. Ollama takes none. */
@@ -59,11 +62,6 @@ export class ApiKeys implements vscode.Disposable {
   async remove(provider: ProviderKind): Promise<void> {
     await this.secrets.delete(secretId(provider));
     this.logger.info(`API key for ${provider} removed from secret storage`);
-  }
-
-  dispose(): void {
-    this.listener.dispose();
-    this._onDidChange.dispose();
   }
 }
 

@@ -15,11 +15,3 @@ export async function withAbortSignal<T>(
     listener?.dispose();
   }
 }
-
-/** For long-lived uses: returns the signal and a dispose function the caller must call. */
-export function toAbortSignal(token: vscode.CancellationToken): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  const listener = token.onCancellationRequested(() => controller.abort());
-  return { signal: controller.signal, dispose: () => listener.dispose() };
-}

@@ -1,7 +1,10 @@
 // The chat view in the Switchboard sidebar: the webview and its host, and the small API other
 // features use to put something into the conversation.
 import * as vscode from 'vscode';
-import type { Services } from './services';
+import type { Logger } from '../core/ports';
+import type { TaskRunner } from '../core/taskRunner';
+import type { Notices } from './services';
+import type { SettingsSource } from './settingsSource';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import type { AppendedTurn } from './chat/chatHost';
 import { ChatHost } from './chat/chatHost';
@@ -31,8 +34,10 @@ class ChatViewProvider implements vscode.WebviewViewProvider {
     // Attach before the HTML loads, so the webview's `ready` cannot be missed.
     this.attached?.dispose();
     const attached = this.host.attach(view.webview);
-    this.attached = attached;
-    view.onDidDispose(() => attached.dispose());
+    this.attached = vscode.Disposable.from(
+      attached,
+      view.onDidDispose(() => attached.dispose()),
+    );
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, 'chat', 'Switchboard Chat');
   }
 
@@ -41,7 +46,12 @@ class ChatViewProvider implements vscode.WebviewViewProvider {
   }
 }
 
-export function registerChat(services: Services): ChatApi {
+export function registerChat(
+  services: { context: vscode.ExtensionContext; runner: TaskRunner; settings: SettingsSource; logger: Logger } & Pick<
+    Notices,
+    'showBudgetSignals'
+  >,
+): ChatApi {
   const { context } = services;
   const editor = new EditorContext();
   const host = new ChatHost({

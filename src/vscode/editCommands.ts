@@ -1,16 +1,23 @@
 // Edit selection (mid tier, reviewable diff) and refactor (frontier tier, refactor preview).
 import * as vscode from 'vscode';
-import type { Services } from './services';
+import type { Logger } from '../core/ports';
+import type { TaskRunner } from '../core/taskRunner';
+import type { DecisionLog } from '../core/decisionLog';
+import type { Notices } from './services';
+import type { SettingsSource } from './settingsSource';
 import type { ChatApi } from './chatView';
 import { EditReviews } from './edits/editReview';
 import { EditSelectionActions, editSelectionCommand } from './edits/editSelection';
 import { refactorCommand } from './edits/refactor';
 
-export function registerEditCommands(services: Services, chat: ChatApi): void {
+export function registerEditCommands(
+  services: { context: vscode.ExtensionContext; runner: TaskRunner; settings: SettingsSource; logger: Logger; log: DecisionLog } & Notices,
+  chat: ChatApi,
+): void {
   const { context, logger } = services;
   const reviews = new EditReviews(logger, async (proposal, outcome) => {
     logger.info(`edit: proposal for ${proposal.document.uri.path.split('/').pop() ?? ''} ${outcome}`);
-    if (proposal.record) await services.recordOutcome(proposal.record, outcome);
+    if (proposal.record) await services.log.recordOutcome(proposal.record, outcome);
   });
   const failed = (what: string) => (e: unknown) => {
     logger.error(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

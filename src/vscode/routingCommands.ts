@@ -4,7 +4,8 @@ import { TASK_KINDS } from '../core/types';
 import type { TaskKind } from '../core/types';
 import type { Decision } from '../core/router/route';
 import { modelEndpoint } from '../core/settings';
-import type { Services } from './services';
+import type { TaskRunner } from '../core/taskRunner';
+import type { SettingsSource } from './settingsSource';
 
 /** What the command returns (also to tests and other commands): the decision per task, without running anything. */
 export interface RoutePreview {
@@ -18,7 +19,10 @@ export interface RoutePreview {
   localOnly: boolean;
 }
 
-export async function previewRoutes(services: Services, resource?: vscode.Uri): Promise<RoutePreview[]> {
+export async function previewRoutes(
+  services: { runner: Pick<TaskRunner, 'decide'>; settings: Pick<SettingsSource, 'snapshot' | 'workspaceKey'> },
+  resource?: vscode.Uri,
+): Promise<RoutePreview[]> {
   const settings = services.settings.snapshot(resource);
   const workspace = services.settings.workspaceKey(resource);
   const out: RoutePreview[] = [];
@@ -52,8 +56,11 @@ export async function previewRoutes(services: Services, resource?: vscode.Uri): 
   return out;
 }
 
-export function registerRoutingCommands(services: Services): void {
-  services.context.subscriptions.push(
+export function registerRoutingCommands(
+  context: vscode.ExtensionContext,
+  services: { runner: Pick<TaskRunner, 'decide'>; settings: Pick<SettingsSource, 'snapshot' | 'workspaceKey'> },
+): void {
+  context.subscriptions.push(
     vscode.commands.registerCommand('switchboard.explainRouting', async (options?: { silent?: boolean }) => {
       const previews = await previewRoutes(services, vscode.window.activeTextEditor?.document.uri);
       if (options?.silent === true) return previews;

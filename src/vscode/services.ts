@@ -1,4 +1,6 @@
-// What every feature adapter receives: built once in activate(), owned by context.subscriptions.
+// The host's parts, built once in activate() and owned by context.subscriptions: ports, keys,
+// settings, the decision log and the task runner, the status bar, and the notices features share.
+// activate() hands each feature only the parts it uses.
 import * as vscode from 'vscode';
 import type { Logger, Ports } from '../core/ports';
 import type { Ledger } from '../core/cost/ledger';
@@ -7,36 +9,38 @@ import { BudgetGuard } from '../core/cost/budgets';
 import type { BudgetSignal } from '../core/cost/budgets';
 import { ModelHealth } from '../core/router/health';
 import type { DecisionRecord } from '../core/router/decision';
-import type { Outcome } from '../core/types';
+import { DecisionLog } from '../core/decisionLog';
 import { TaskRunner } from '../core/taskRunner';
-import type { ProviderFactory } from '../core/taskRunner';
+import { ProviderCache } from '../core/providers/providerCache';
+import type { ProviderFactory } from '../core/providers/providerCache';
 import { ApiKeys } from './apiKeys';
 import { createHostPorts } from './hostPorts';
 import { SettingsSource } from './settingsSource';
 import { SwitchboardStatus } from './statusBar';
 
-export interface Services {
-  context: vscode.ExtensionContext;
-  logger: Logger;
-  channel: vscode.LogOutputChannel;
-  ports: Ports;
-  keys: ApiKeys;
-  settings: SettingsSource;
-  health: ModelHealth;
-  budget: BudgetGuard;
-  ledger: Promise<Ledger | undefined>;
-  runner: TaskRunner;
-  status: SwitchboardStatus;
-  /** Fires for every decision written to the ledger (and for outcome changes, with the updated record). */
-  onDidRecord: vscode.Event<DecisionRecord>;
+/** The user-facing messages several features show the same way. */
+export interface Notices {
   /** Shows budget warnings (80%) and limits (100%, with a one-time override). */
   showBudgetSignals(signals: BudgetSignal[]): void;
   /** The user-facing message for a failed request, with a "Set API key" button when a key is missing. */
   showFailure(message: string, needsKeyFor?: string): void;
-  /** Records a later outcome (an edit accepted or rejected) in the ledger and fires onDidRecord with the updated record. */
-  recordOutcome(record: DecisionRecord, outcome: Outcome): Promise<void>;
-  /** Appends a decision made outside the TaskRunner (inline completions) and fires onDidRecord. */
-  recordDecision(record: DecisionRecord): Promise<void>;
+}
+
+export interface Services {
+  ports: Ports;
+  keys: ApiKeys;
+  settings: SettingsSource;
+  /** Opened in the background; read by the router panel. Written only through `log`. */
+  ledger: Promise<Ledger | undefined>;
+  /** One provider per model and endpoint, for the TaskRunner and the completion engine alike. */
+  providers: ProviderCache;
+  /** The one writer of decisions and outcomes. */
+  log: DecisionLog;
+  /** `log.onDidRecord` as a VS Code event: every decision appended, and every outcome change with the updated record. */
+  onDidRecord: vscode.Event<DecisionRecord>;
+  runner: TaskRunner;
+  status: SwitchboardStatus;
+  notices: Notices;
 }
 
 export function createServices(context: vscode.ExtensionContext, logger: Logger, channel: vscode.LogOutputChannel): Services {
@@ -46,7 +50,6 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
   const health = new ModelHealth(ports.clock);
   const budget = new BudgetGuard();
   const status = new SwitchboardStatus();
-  const recorded = new vscode.EventEmitter<DecisionRecord>();
   // Read at each prune, so a changed retention setting applies to the next one.
   const ledger = openLedger(ports, { retention: () => settings.snapshot().ledger }).then(
     (l) => l,
@@ -57,13 +60,14 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
       return undefined;
     },
   );
-  const runner = new TaskRunner({ ports, health, ledger, budget, createProvider: lazyCreateProvider, onRecord: (r) => recorded.fire(r) });
+  const log = new DecisionLog({ ports, ledger, budget });
+  const recorded = new vscode.EventEmitter<DecisionRecord>();
+  const providers = new ProviderCache(ports, lazyCreateProvider);
+  const runner = new TaskRunner({ ports, providers, health, budget, log });
 
   const refreshSpend = async () => {
-    const l = await ledger;
-    if (!l) return;
-    const spend = await l.spend(ports.clock.now()).catch(() => undefined);
-    if (spend) status.setSpend(spend.allDayUsd);
+    const usd = await log.todaySpendUsd();
+    if (usd !== undefined) status.setSpend(usd);
   };
   void refreshSpend();
   // After activation returns: report settings problems at startup without delaying activation.
@@ -74,24 +78,28 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
     settings,
     status,
     recorded,
+    log.onDidRecord((r) => recorded.fire(r)),
     recorded.event(() => void refreshSpend()),
     keys.onDidChange(() => health.reset()),
     { dispose: () => void ledger.then((l) => l?.close()) },
   );
 
   return {
-    context,
-    logger,
-    channel,
     ports,
     keys,
     settings,
-    health,
-    budget,
     ledger,
+    providers,
+    log,
+    onDidRecord: recorded.event,
     runner,
     status,
-    onDidRecord: recorded.event,
+    notices: createNotices(budget, channel),
+  };
+}
+
+function createNotices(budget: BudgetGuard, channel: vscode.LogOutputChannel): Notices {
+  return {
     showBudgetSignals(signals) {
       for (const s of signals) {
         if (s.kind === 'nearLimit') {
@@ -108,15 +116,6 @@ export function createServices(context: vscode.ExtensionContext, logger: Logger,
         });
       }
     },
-    async recordOutcome(record, outcome) {
-      try {
-        await (await ledger)?.updateOutcome(record, outcome, ports.clock.now());
-      } catch (e) {
-        logger.warn(`ledger: could not record outcome ${outcome} for decision ${record.id}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      recorded.fire({ ...record, outcome });
-    },
-    recordDecision: (record) => runner.append(record),
     showFailure(message, needsKeyFor) {
       if (needsKeyFor) {
         void vscode.window.showErrorMessage(`Switchboard: ${message}`, 'Set API Key').then((pick) => {

@@ -4,23 +4,24 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
 import type { InspectedSettings, SettingsDiagnostic, SettingsSnapshot } from '../core/settings';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION, SETTING_KEYS, effectiveSettings } from '../core/settings';
+import { Disposable } from './lifecycle';
 
-export class SettingsSource implements vscode.Disposable {
-  private readonly _onDidChange = new vscode.EventEmitter<void>();
+export class SettingsSource extends Disposable {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this._onDidChange.event;
   private readonly byFolder = new Map<string, SettingsSnapshot>();
   private lastValid = new Map<string, SettingsSnapshot>();
   private reported = new Set<string>();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly logger: Logger) {
-    this.disposables.push(
+    super();
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SETTINGS_SECTION)) this.invalidate();
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.invalidate()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()),
     );
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.invalidate()));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()));
   }
 
   /** The effective settings for a document (its folder's, in a multi-root workspace) or the window. */
@@ -83,10 +84,5 @@ export class SettingsSource implements vscode.Disposable {
         if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', settingId);
       });
     }
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-    this._onDidChange.dispose();
   }
 }

@@ -1,10 +1,11 @@
 // One status bar item: today's spend and the completion model, a spinner while a completion runs.
 import * as vscode from 'vscode';
 import { formatUsd as formatCost } from '../core/cost/price';
+import { Disposable } from './lifecycle';
 
 const formatUsd = (usd: number) => (usd === 0 ? '$0.00' : formatCost(usd));
 
-export class SwitchboardStatus implements vscode.Disposable {
+export class SwitchboardStatus extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private spendUsd = 0;
   private completionModel: string | undefined;
@@ -13,7 +14,8 @@ export class SwitchboardStatus implements vscode.Disposable {
   private detail: string | undefined;
 
   constructor() {
-    this.item = vscode.window.createStatusBarItem('switchboard.status', vscode.StatusBarAlignment.Right, 100);
+    super();
+    this.item = this._register(vscode.window.createStatusBarItem('switchboard.status', vscode.StatusBarAlignment.Right, 100));
     this.item.name = 'Switchboard';
     this.item.command = 'switchboard.openRouterPanel';
     this.render();
@@ -66,9 +68,5 @@ export class SwitchboardStatus implements vscode.Disposable {
     this.item.accessibilityInformation = {
       label: `Switchboard: spend today ${formatUsd(this.spendUsd)}; completions ${this.completionState}${model}`,
     };
-  }
-
-  dispose(): void {
-    this.item.dispose();
   }
 }

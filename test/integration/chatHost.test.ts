@@ -6,6 +6,8 @@ import { ChatHost } from '../../src/vscode/chat/chatHost';
 import { EditorContext } from '../../src/vscode/chat/editorContext';
 import { HISTORY_STATE_KEY, toStoredHistory } from '../../src/vscode/chat/chatHistory';
 import { TaskRunner } from '../../src/core/taskRunner';
+import { DecisionLog } from '../../src/core/decisionLog';
+import { ProviderCache } from '../../src/core/providers/providerCache';
 import { ModelHealth } from '../../src/core/router/health';
 import { BudgetGuard } from '../../src/core/cost/budgets';
 import { effectiveSettings } from '../../src/core/settings';
@@ -184,12 +186,13 @@ describe('chat host (fake webview, real runner, real editor)', function () {
   };
 
   function makeHost(): void {
+    const budget = new BudgetGuard();
     const runner = new TaskRunner({
       ports,
-      createProvider: (model) => providers.provider(model),
+      providers: new ProviderCache(ports, (model) => providers.provider(model)),
       health: new ModelHealth(systemClock),
-      ledger: Promise.resolve(undefined),
-      budget: new BudgetGuard(),
+      budget,
+      log: new DecisionLog({ ports, ledger: Promise.resolve(undefined), budget }),
     });
     host = new ChatHost({
       runner,

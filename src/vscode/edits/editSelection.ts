@@ -4,7 +4,10 @@ import * as vscode from 'vscode';
 import { PromptTooLargeError, buildEditSelectionPrompt, extractReplacementCode } from '../../core/edits/editPrompt';
 import { formatUsd } from '../../core/cost/price';
 import type { DecisionRecord } from '../../core/router/decision';
-import type { Services } from '../services';
+import type { TaskRunner } from '../../core/taskRunner';
+import type { Logger } from '../../core/ports';
+import type { Notices } from '../services';
+import type { SettingsSource } from '../settingsSource';
 import { displayPath, isCodeDocument } from '../chat/editorContext';
 import { unusableAnswer } from './answerCheck';
 import type { EditReviews } from './editReview';
@@ -33,7 +36,11 @@ function selectionFrom(editor: vscode.TextEditor, args: readonly unknown[]): vsc
   return editor.selection;
 }
 
-export async function editSelectionCommand(services: Services, reviews: EditReviews, ...args: unknown[]): Promise<void> {
+export async function editSelectionCommand(
+  services: { runner: TaskRunner; settings: SettingsSource; logger: Logger } & Notices,
+  reviews: EditReviews,
+  ...args: unknown[]
+): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || !isCodeDocument(editor.document)) {
     void vscode.window.showInformationMessage('Switchboard: open a file and select the code to edit, then run Edit Selection.');

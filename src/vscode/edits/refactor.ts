@@ -6,7 +6,11 @@ import type { PromptFile, RefactorPrompt } from '../../core/edits/editPrompt';
 import { PromptTooLargeError, buildRefactorPrompt, fenceFor } from '../../core/edits/editPrompt';
 import { applySearchReplace, parseSearchReplace, pathsOfBlocks } from '../../core/edits/searchReplace';
 import type { EditError } from '../../core/edits/searchReplace';
-import type { Services } from '../services';
+import type { TaskRunner } from '../../core/taskRunner';
+import type { Logger } from '../../core/ports';
+import type { DecisionLog } from '../../core/decisionLog';
+import type { Notices } from '../services';
+import type { SettingsSource } from '../settingsSource';
 import type { ChatApi } from '../chatView';
 import { buildAnswerMeta } from '../chat/answerMeta';
 import { displayPath, isCodeDocument } from '../chat/editorContext';
@@ -48,7 +52,10 @@ function describeErrors(errors: readonly EditError[]): string {
   return shown.join(' ') + more;
 }
 
-export async function refactorCommand(services: Services, chat: ChatApi): Promise<void> {
+export async function refactorCommand(
+  services: { runner: TaskRunner; settings: SettingsSource; logger: Logger; log: Pick<DecisionLog, 'recordOutcome'> } & Notices,
+  chat: ChatApi,
+): Promise<void> {
   const active = vscode.window.activeTextEditor;
   const editor = active && isCodeDocument(active.document) ? active : undefined;
   const files = await listWorkspaceFiles();
@@ -193,7 +200,7 @@ export async function refactorCommand(services: Services, chat: ChatApi): Promis
     `Switchboard: ${model} proposes ${changeCount} change${changeCount === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}${summary ? ` (${summary})` : ''}. In the Refactor Preview, tick the changes to keep and press Apply, or Discard.`,
   );
   const accepted = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
-  await services.recordOutcome(outcome.record, accepted ? 'accepted' : 'rejected');
+  await services.log.recordOutcome(outcome.record, accepted ? 'accepted' : 'rejected');
   services.logger.info(`refactor: ${accepted ? 'applied' : 'discarded'} (${outcome.record.id})`);
 }
 
@@ -205,14 +212,14 @@ function progressSubject(picked: readonly { path: string }[], sent: number): str
 }
 
 async function reportNotApplied(
-  services: Services,
+  services: { logger: Logger; log: Pick<DecisionLog, 'recordOutcome'> },
   chat: ChatApi,
   instruction: string,
   outcome: Extract<RoutedTaskOutcome, { kind: 'done' }>,
   problem: string,
 ): Promise<void> {
   services.logger.warn(`refactor: ${problem}`);
-  await services.recordOutcome(outcome.record, 'error');
+  await services.log.recordOutcome(outcome.record, 'error');
   const fence = fenceFor(outcome.text);
   await chat.appendTurn({
     userText: `Refactor: ${instruction}`,

@@ -8,7 +8,9 @@ import type { RunResult } from '../../core/router/execute';
 import type { DecisionRecord } from '../../core/router/decision';
 import type { TaskRequest } from '../../core/taskRunner';
 import { estimateTokens } from '../../core/edits/editPrompt';
-import type { Services } from '../services';
+import type { TaskRunner } from '../../core/taskRunner';
+import type { Logger } from '../../core/ports';
+import type { Notices } from '../services';
 import { withAbortSignal } from '../cancellation';
 import { failureMessage } from '../chat/answerMeta';
 
@@ -20,7 +22,7 @@ export type RoutedTaskOutcome =
 const PROGRESS_EVERY_MS = 100;
 
 export async function runRoutedTask(
-  services: Pick<Services, 'runner' | 'logger' | 'showBudgetSignals'>,
+  services: { runner: Pick<TaskRunner, 'run'>; logger: Logger } & Pick<Notices, 'showBudgetSignals'>,
   request: TaskRequest,
   settings: SettingsSnapshot,
   title: string,

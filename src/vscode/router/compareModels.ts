@@ -1,7 +1,10 @@
 // "Compare Models": one prompt sent to two models at once, shown blinded as A and B in the router panel.
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { Services } from '../services';
+import type { Logger, Ports } from '../../core/ports';
+import type { TaskRunner } from '../../core/taskRunner';
+import type { Notices } from '../services';
+import type { SettingsSource } from '../settingsSource';
 import type { ModelRef } from '../../core/types';
 import type { TaskRequest } from '../../core/taskRunner';
 import type { SettingsSnapshot } from '../../core/settings';
@@ -57,7 +60,13 @@ async function pickTwo(settings: SettingsSnapshot): Promise<[ModelRef, ModelRef]
   return [picked[0].model, picked[1].model];
 }
 
-export async function compareModels(services: Services, panel: RouterPanelHost): Promise<void> {
+export async function compareModels(
+  services: { runner: TaskRunner; settings: SettingsSource; logger: Logger; ports: Pick<Ports, 'clock'> } & Pick<
+    Notices,
+    'showBudgetSignals'
+  >,
+  panel: RouterPanelHost,
+): Promise<void> {
   const prompt = await askPrompt();
   if (prompt === undefined) return;
   const settings = services.settings.snapshot(vscode.window.activeTextEditor?.document.uri);

@@ -2,7 +2,9 @@
 // the ledger, and the I/O the session leaves to the host (save dialog, settings writes, votes).
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
-import type { Services } from '../services';
+import type { Logger, Ports } from '../../core/ports';
+import type { Ledger } from '../../core/cost/ledger';
+import type { SettingsSource } from '../settingsSource';
 import type { DecisionRecord } from '../../core/router/decision';
 import { buildOutcomeUpdate } from '../../core/router/decision';
 import type { RouterPanelEnvironment } from '../../core/panel/routerPanelSession';
@@ -43,7 +45,18 @@ export class RouterPanelHost implements vscode.Disposable {
   private flushTimer: ReturnType<typeof setInterval> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly services: Services) {
+  constructor(
+    private readonly services: {
+      context: Pick<vscode.ExtensionContext, 'globalState' | 'extensionUri'>;
+      /** Every decision appended, and every outcome change with the updated record. */
+      onDidRecord: vscode.Event<DecisionRecord>;
+      settings: SettingsSource;
+      ports: Pick<Ports, 'clock'>;
+      /** Read to build the session; written only by the decision log. */
+      ledger: Promise<Ledger | undefined>;
+      logger: Logger;
+    },
+  ) {
     this.votes = new VoteStore(services.context.globalState);
     this.disposables.push(
       services.onDidRecord((record) => this.recorded(record)),
@@ -68,13 +81,15 @@ export class RouterPanelHost implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidChangeViewState(() => this.syncFlushTimer()),
     ];
-    panel.onDidDispose(() => {
-      for (const l of listeners) l.dispose();
-      this.stopFlushTimer();
-      this.panel = undefined;
-      this.ready = false;
-      this.tabAfterReady = undefined;
-    });
+    listeners.push(
+      panel.onDidDispose(() => {
+        for (const l of listeners) l.dispose();
+        this.stopFlushTimer();
+        this.panel = undefined;
+        this.ready = false;
+        this.tabAfterReady = undefined;
+      }),
+    );
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, 'router', 'Switchboard Router');
     void this.sessionNow();
     this.syncFlushTimer();

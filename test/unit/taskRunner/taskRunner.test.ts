@@ -15,6 +15,8 @@ import { DEFAULT_SETTINGS } from '../../../src/core/settings';
 import type { SettingsSnapshot } from '../../../src/core/settings';
 import type { TaskEvent, TaskRequest } from '../../../src/core/taskRunner';
 import { TaskRunner } from '../../../src/core/taskRunner';
+import { DecisionLog } from '../../../src/core/decisionLog';
+import { ProviderCache } from '../../../src/core/providers/providerCache';
 
 // 100k input + 100k output tokens of gpt-6-luna cost $0.01 + $0.05 by the bundled price table
 // (under its long-prompt band of 272k tokens).
@@ -72,13 +74,15 @@ describe('TaskRunner', () => {
   });
 
   function runner(provider: ScriptedProvider, records: string[] = []) {
+    const budget = new BudgetGuard();
+    const log = new DecisionLog({ ports, ledger: Promise.resolve(ledger), budget });
+    log.onDidRecord((r) => records.push(r.id));
     return new TaskRunner({
       ports,
       health: new ModelHealth(ports.clock),
-      ledger: Promise.resolve(ledger),
-      budget: new BudgetGuard(),
-      createProvider: () => provider,
-      onRecord: (r) => records.push(r.id),
+      budget,
+      log,
+      providers: new ProviderCache(ports, () => provider),
     });
   }
 

@@ -1,19 +1,22 @@
-// Sets up the completion model for one workspace: route once, build the provider, read the
-// model's template from Ollama, plan the FIM format, and own the pipeline built from all that.
-import type { Logger, Ports } from '../../core/ports';
-import type { SettingsSnapshot } from '../../core/settings';
-import { modelEndpoint } from '../../core/settings';
-import type { ModelRef } from '../../core/types';
-import type { ModelProvider } from '../../core/providers/provider';
-import type { ProviderFactory, TaskRunner } from '../../core/taskRunner';
-import type { Decision } from '../../core/router/route';
-import type { DecisionRecord } from '../../core/router/decision';
-import { buildDecisionRecord } from '../../core/router/decision';
-import { CompletionPipeline } from '../../core/completion/pipeline';
-import type { RequestRecord } from '../../core/completion/pipeline';
-import { planFim } from '../../core/completion/family';
-import type { FimPlan } from '../../core/completion/family';
-import { systemTimers } from '../../core/completion/timers';
+// Sets up the completion model for one workspace: route once, take the provider from the shared
+// cache, read the model's template from Ollama, plan the FIM format, and own the pipeline built from
+// all that; each model request's line goes to the decision log.
+import type { Logger, Ports } from '../ports';
+import type { SettingsSnapshot } from '../settings';
+import type { ModelRef } from '../types';
+import type { ModelProvider } from '../providers/provider';
+import { ProviderCache } from '../providers/providerCache';
+import type { TaskRunner } from '../taskRunner';
+import type { DecisionLog } from '../decisionLog';
+import type { Decision } from '../router/route';
+import type { DecisionRecord } from '../router/decision';
+import { buildDecisionRecord } from '../router/decision';
+import { CompletionPipeline } from './pipeline';
+import type { RequestRecord } from './pipeline';
+import { planFim } from './family';
+import type { FimPlan } from './family';
+import { systemTimers } from './timers';
+import type { Timers } from './timers';
 
 /** Why completions cannot run, with the fix and (optionally) a command that applies it. */
 export interface CompletionUnavailable {
@@ -37,12 +40,15 @@ export interface CompletionReady {
 export type EngineState = CompletionReady | CompletionUnavailable;
 
 export interface EngineDeps {
-  runner: TaskRunner;
+  runner: Pick<TaskRunner, 'decide'>;
+  /** The same cache the TaskRunner takes its providers from. */
+  providers: Pick<ProviderCache, 'get'>;
+  /** Gets one line per model request when it ends. */
+  log: Pick<DecisionLog, 'append'>;
   ports: Ports;
   logger: Logger;
-  createProvider: ProviderFactory;
-  /** Called once per model request when it ends, with its ledger line. */
-  onRecord(record: DecisionRecord, request: RequestRecord): void;
+  /** The pipelines' timers; the system's unless a test injects its own. */
+  timers?: Timers;
   /** How long the template lookup may take before Ollama counts as not running. */
   detailsTimeoutMs?: number;
 }
@@ -75,12 +81,10 @@ export async function prepareCompletionEngine(
   const model = decision.chosen;
   if (!model) return { kind: 'unavailable', model: undefined, message: `No completion model is available: ${decision.explanation}` };
 
-  const baseUrl = modelEndpoint(model, settings.endpoints) || model.baseUrl;
+  const baseUrl = ProviderCache.endpointOf(model, settings);
   let provider: ModelProvider;
   try {
-    provider = deps.createProvider({ ...model, baseUrl }, deps.ports, {
-      ollamaKeepAlive: settings.completion.keepAlive,
-    });
+    provider = deps.providers.get(model, settings);
   } catch (e) {
     return { kind: 'unavailable', model: model.id, message: errorText(e) };
   }
@@ -109,11 +113,10 @@ export async function prepareCompletionEngine(
         fetchCompletion: (request, signal) => provider.streamFim(request, signal),
         plan,
         clock: deps.ports.clock,
-        timers: systemTimers,
+        timers: deps.timers ?? systemTimers,
         logger: deps.logger,
         settings: { maxLines: settings.completion.maxLines },
-        onRequestEnd: (request) =>
-          deps.onRecord(recordFor(decision, model, settings, request, languageId, deps.ports.clock.now()), request),
+        onRequestEnd: (request) => void deps.log.append(recordFor(decision, model, settings, request, languageId, deps.ports.clock.now())),
       });
       pipelines.set(languageId, pipeline);
     }
