@@ -8,7 +8,7 @@ import { applySearchReplace, parseSearchReplace, pathsOfBlocks } from '../../cor
 import type { EditError } from '../../core/edits/searchReplace';
 import type { Services } from '../services';
 import type { ChatApi } from '../chatView';
-import { buildAnswerMeta } from '../chat/answerMeta';
+import { buildAnswerMeta } from '../../panels/chat/answerMeta';
 import { displayPath, isCodeDocument } from '../chat/editorContext';
 import { unusableAnswer } from './answerCheck';
 import { answerSummary } from './editSelection';

@@ -10,7 +10,7 @@ import type { TaskRequest } from '../../core/taskRunner';
 import { estimateTokens } from '../../core/edits/editPrompt';
 import type { Services } from '../services';
 import { withAbortSignal } from '../cancellation';
-import { failureMessage } from '../chat/answerMeta';
+import { failureMessage } from '../../panels/chat/answerMeta';
 
 export type RoutedTaskOutcome =
   | { kind: 'done'; text: string; result: RunResult; record: DecisionRecord; decision: Decision }

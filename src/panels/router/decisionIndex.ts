@@ -1,8 +1,8 @@
 // An in-memory index of ledger decisions for the router panel: columnar codes per filterable field,
 // a time order, and one cached filtered selection, so filtering 100k records is a typed-array scan.
-import type { DecisionRecord, OutcomeUpdateRecord } from '../router/decision';
-import type { Outcome, TaskKind, Tier } from '../types';
-import { TASK_KINDS, TIERS } from '../types';
+import type { DecisionRecord, OutcomeUpdateRecord } from '../../core/router/decision';
+import type { Outcome, TaskKind, Tier } from '../../core/types';
+import { TASK_KINDS, TIERS } from '../../core/types';
 
 export const OUTCOMES: readonly Outcome[] = ['pending', 'ok', 'accepted', 'rejected', 'error', 'aborted'];
 

@@ -1,13 +1,13 @@
 // Spend by day × (tier | model), totals, budget fractions, and what the same usage would have cost at a
 // frontier model's price — aggregated incrementally so a live decision costs O(1), a summary O(cells).
-import type { DecisionRecord } from '../router/decision';
-import type { SettingsSnapshot } from '../settings';
-import { isLocalEndpoint, modelEndpoint } from '../settings';
-import type { PriceTable, ResolvedPrice } from '../cost/price';
-import { BUNDLED_PRICES, costOfUsage, priceOf } from '../cost/price';
-import { dayKeyOf, monthKeyOf } from '../cost/calendar';
-import type { Tier } from '../types';
-import { TIERS } from '../types';
+import type { DecisionRecord } from '../../core/router/decision';
+import type { SettingsSnapshot } from '../../core/settings';
+import { isLocalEndpoint, modelEndpoint } from '../../core/settings';
+import type { PriceTable, ResolvedPrice } from '../../core/cost/price';
+import { BUNDLED_PRICES, costOfUsage, priceOf } from '../../core/cost/price';
+import { dayKeyOf, monthKeyOf } from '../../core/cost/calendar';
+import type { Tier } from '../../core/types';
+import { TIERS } from '../../core/types';
 import { modelOfRecord, tierOfRecord } from './decisionIndex';
 
 export type CostSplit = 'tier' | 'model';

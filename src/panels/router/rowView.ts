@@ -1,8 +1,8 @@
 // A decision record → the compact, plain-data row the router panel's table shows (numbers stay numbers:
 // the webview formats them in the user's locale).
-import type { CandidateSource } from '../router/route';
-import type { DecisionRecord } from '../router/decision';
-import type { Outcome, TaskKind, Tier } from '../types';
+import type { CandidateSource } from '../../core/router/route';
+import type { DecisionRecord } from '../../core/router/decision';
+import type { Outcome, TaskKind, Tier } from '../../core/types';
 import { modelOfRecord, tierOfRecord } from './decisionIndex';
 
 /** Long free text is cut here so one odd record cannot bloat a page message. */
