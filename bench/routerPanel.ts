@@ -4,7 +4,7 @@
 // `RECORDS=300000 npx tsx bench/routerPanel.ts` to try another size; `SCALE=1000000` also times the
 // index alone at that many records (shallow copies of the generated ones, so memory stays modest).
 import { cpus, loadavg } from 'node:os';
-import type { DecisionFilter } from '../src/panels/router/decisionIndex';
+import type { DecisionFilter } from '../src/shared/routerPanelData';
 import { DecisionIndex } from '../src/panels/router/decisionIndex';
 import { pickFrontierReference } from '../src/panels/router/costSummary';
 import { RouterPanelSession } from '../src/panels/router/routerPanelSession';

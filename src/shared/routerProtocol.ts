@@ -7,17 +7,19 @@ import { VOTE_CHOICES, VOTE_TAGS } from '../core/ratings/blinding';
 import type { Leaderboard } from '../core/ratings/bradleyTerry';
 import type { DriftEvent } from '../core/ratings/drift';
 import type { RouteProposalResult } from '../core/ratings/proposal';
-import type { DecisionFilter, FilterOptions } from '../panels/router/decisionIndex';
-import { OUTCOMES } from '../panels/router/decisionIndex';
-import type { DecisionRowView } from '../panels/router/rowView';
-import type { CostSplit, CostSummary } from '../panels/router/costSummary';
-import { COST_SPLITS } from '../panels/router/costSummary';
-import type { ExportFormat } from '../panels/router/exportDecisions';
-import { EXPORT_FORMATS } from '../panels/router/exportDecisions';
-import type { DriftComparison } from '../panels/router/feelSummary';
 import type { Outcome, TaskKind } from '../core/types';
 import { TASK_KINDS } from '../core/types';
 import { messageIdSchema, modelIdSchema, tierSchema } from './protocol';
+import type {
+  CostSplit,
+  CostSummary,
+  DecisionFilter,
+  DecisionRowView,
+  DriftComparison,
+  ExportFormat,
+  FilterOptions,
+} from './routerPanelData';
+import { COST_SPLITS, EXPORT_FORMATS, OUTCOMES } from './routerPanelData';
 
 /** The most rows one page may ask for. */
 export const MAX_PAGE_LIMIT = 500;

@@ -11,6 +11,7 @@ import type { ProposalOptions, RouteProposalResult } from '../../core/ratings/pr
 import { proposeRouteChange } from '../../core/ratings/proposal';
 import type { TaskKind } from '../../core/types';
 import { TASK_KINDS } from '../../core/types';
+import type { DriftComparison, VersionStats } from '../../shared/routerPanelData';
 
 /** A completion counts as shown unless it failed or was cut off; `accepted` comes from the outcome update. */
 export function completionEventsOf(records: Iterable<DecisionRecord>): CompletionEvent[] {
@@ -136,28 +137,6 @@ export function leaderboardsAndProposals(
     proposals.push(proposeRouteChange(task, routes[task] ?? [], board, options));
   }
   return { leaderboards, proposals };
-}
-
-export interface VersionStats {
-  version: string;
-  requests: number;
-  errors: number;
-  /** Completions shown / accepted (acceptance is only meaningful for completions). */
-  completionsShown: number;
-  completionsAccepted: number;
-  medianTtftMs: number | null;
-  medianTotalMs: number | null;
-  /** Mean over requests with a known cost. */
-  meanCostUsd: number | null;
-  meanOutputTokens: number | null;
-}
-
-export interface DriftComparison {
-  model: string;
-  before: VersionStats;
-  after: VersionStats;
-  /** When the new version was first seen. */
-  changedAt: number;
 }
 
 export const DEFAULT_DRIFT_SAMPLE = 200;

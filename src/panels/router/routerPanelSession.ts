@@ -9,13 +9,11 @@ import type { SettingsSnapshot } from '../../core/settings';
 import type { TaskKind } from '../../core/types';
 import type { RouterHostMessage, RouterPanelSnapshot, RouterWebviewMessage } from '../../shared/routerProtocol';
 import { DEFAULT_PAGE_LIMIT } from '../../shared/routerProtocol';
-import type { DecisionFilter } from './decisionIndex';
+import type { CostSplit, CostSummary, DecisionFilter, DriftComparison, ExportFormat } from '../../shared/routerPanelData';
 import { DecisionIndex } from './decisionIndex';
-import type { CostSplit, CostSummary, FrontierReference } from './costSummary';
+import type { FrontierReference } from './costSummary';
 import { SpendAccumulator } from './costSummary';
-import type { ExportFormat } from './exportDecisions';
 import { exportChunks } from './exportDecisions';
-import type { DriftComparison } from './feelSummary';
 import {
   AcceptanceCounter,
   compareAcrossVersionChange,

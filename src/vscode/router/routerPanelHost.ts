@@ -10,7 +10,7 @@ import { RouterPanelSession } from '../../panels/router/routerPanelSession';
 import { pickFrontierReference } from '../../panels/router/costSummary';
 import type { SealedOrder } from '../../core/ratings/blinding';
 import { revealAfterVote } from '../../core/ratings/blinding';
-import type { ExportFormat } from '../../panels/router/exportDecisions';
+import type { ExportFormat } from '../../shared/routerPanelData';
 import type { ComparisonStarted, ComparisonUpdate } from '../../panels/router/pendingComparisons';
 import { PendingComparisons } from '../../panels/router/pendingComparisons';
 import type { TaskKind } from '../../core/types';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { CostSummary, FrontierReference } from '../../../../src/panels/router/costSummary';
+import type { FrontierReference } from '../../../../src/panels/router/costSummary';
+import type { CostSummary } from '../../../../src/shared/routerPanelData';
 import { SpendAccumulator, dayKeysEndingAt, pickFrontierReference } from '../../../../src/panels/router/costSummary';
 import { BUNDLED_PRICES, priceOf } from '../../../../src/core/cost/price';
 import type { DecisionRecord } from '../../../../src/core/router/decision';

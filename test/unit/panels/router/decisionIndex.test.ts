@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { DecisionFilter } from '../../../../src/panels/router/decisionIndex';
+import type { DecisionFilter } from '../../../../src/shared/routerPanelData';
 import { DecisionIndex, MAX_ORPHAN_OUTCOMES, filterKey, modelOfRecord, tierOfRecord } from '../../../../src/panels/router/decisionIndex';
 import { seededRng } from '../../../../src/core/ratings/blinding';
 import type { DecisionRecord } from '../../../../src/core/router/decision';
