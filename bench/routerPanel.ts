@@ -4,11 +4,11 @@
 // `RECORDS=300000 npx tsx bench/routerPanel.ts` to try another size; `SCALE=1000000` also times the
 // index alone at that many records (shallow copies of the generated ones, so memory stays modest).
 import { cpus, loadavg } from 'node:os';
-import type { DecisionFilter } from '../src/core/panel/decisionIndex';
-import { DecisionIndex } from '../src/core/panel/decisionIndex';
-import { pickFrontierReference } from '../src/core/panel/costSummary';
-import { RouterPanelSession } from '../src/core/panel/routerPanelSession';
-import { toRowView } from '../src/core/panel/rowView';
+import type { DecisionFilter } from '../src/shared/routerPanelData';
+import { DecisionIndex } from '../src/panels/router/decisionIndex';
+import { pickFrontierReference } from '../src/panels/router/costSummary';
+import { RouterPanelSession } from '../src/panels/router/routerPanelSession';
+import { toRowView } from '../src/panels/router/rowView';
 import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../src/core/settings';
 import type { RouterHostMessage } from '../src/shared/routerProtocol';
 import { DEFAULT_PAGE_LIMIT } from '../src/shared/routerProtocol';

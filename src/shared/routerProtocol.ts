@@ -7,17 +7,19 @@ import { VOTE_CHOICES, VOTE_TAGS } from '../core/ratings/blinding';
 import type { Leaderboard } from '../core/ratings/bradleyTerry';
 import type { DriftEvent } from '../core/ratings/drift';
 import type { RouteProposalResult } from '../core/ratings/proposal';
-import type { DecisionFilter, FilterOptions } from '../core/panel/decisionIndex';
-import { OUTCOMES } from '../core/panel/decisionIndex';
-import type { DecisionRowView } from '../core/panel/rowView';
-import type { CostSplit, CostSummary } from '../core/panel/costSummary';
-import { COST_SPLITS } from '../core/panel/costSummary';
-import type { ExportFormat } from '../core/panel/exportDecisions';
-import { EXPORT_FORMATS } from '../core/panel/exportDecisions';
-import type { DriftComparison } from '../core/panel/feelSummary';
 import type { Outcome, TaskKind } from '../core/types';
 import { TASK_KINDS } from '../core/types';
 import { messageIdSchema, modelIdSchema, tierSchema } from './protocol';
+import type {
+  CostSplit,
+  CostSummary,
+  DecisionFilter,
+  DecisionRowView,
+  DriftComparison,
+  ExportFormat,
+  FilterOptions,
+} from './routerPanelData';
+import { COST_SPLITS, EXPORT_FORMATS, OUTCOMES } from './routerPanelData';
 
 /** The most rows one page may ask for. */
 export const MAX_PAGE_LIMIT = 500;

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ChatHost } from '../../src/vscode/chat/chatHost';
 import { EditorContext } from '../../src/vscode/chat/editorContext';
-import { HISTORY_STATE_KEY, toStoredHistory } from '../../src/vscode/chat/chatHistory';
+import { HISTORY_STATE_KEY, toStoredHistory } from '../../src/panels/chat/chatHistory';
 import { TaskRunner } from '../../src/core/taskRunner';
 import { DecisionLog } from '../../src/core/decisionLog';
 import { ProviderCache } from '../../src/core/providers/providerCache';

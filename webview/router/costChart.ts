@@ -1,6 +1,6 @@
 // Spend per day as stacked bars in plain SVG. Colours come from CSS classes mapped to the theme's
 // --vscode-charts-* variables, so the chart follows light, dark and high-contrast themes.
-import type { CostSeries, CostSummary } from '../../src/core/panel/costSummary';
+import type { CostSeries, CostSummary } from '../../src/shared/routerPanelData';
 import { svg } from './dom';
 import { formatDayKey, formatUsd } from './format';
 

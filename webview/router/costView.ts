@@ -1,5 +1,5 @@
 // The Cost tab: totals, budget bars, the saving routing bought, and spend per day by tier or model.
-import type { CostSplit, CostSummary } from '../../src/core/panel/costSummary';
+import type { CostSplit, CostSummary } from '../../src/shared/routerPanelData';
 import type { ViewHost } from './decisionsView';
 import { chartLabel, renderCostChart, seriesClass } from './costChart';
 import { clear, h } from './dom';

@@ -1,7 +1,6 @@
 // The decision log: filter selects, a paged table (the host filters and pages, so the DOM holds one
 // page), rows that expand to every candidate and why it was kept or dropped, live inserts, export.
-import type { DecisionFilter, FilterOptions } from '../../src/core/panel/decisionIndex';
-import type { DecisionRowView } from '../../src/core/panel/rowView';
+import type { DecisionFilter, DecisionRowView, FilterOptions } from '../../src/shared/routerPanelData';
 import type { RouterHostMessageOf, RouterPanelSnapshot, RouterWebviewMessage } from '../../src/shared/routerProtocol';
 import type { Child } from './dom';
 import { button, clear, fillSelect, h, labelledSelect } from './dom';

@@ -4,7 +4,7 @@ import type { AcceptanceRow, AcceptanceStats } from '../../src/core/ratings/acce
 import type { Leaderboard } from '../../src/core/ratings/bradleyTerry';
 import type { DriftEvent } from '../../src/core/ratings/drift';
 import type { RouteProposalResult } from '../../src/core/ratings/proposal';
-import type { DriftComparison, VersionStats } from '../../src/core/panel/feelSummary';
+import type { DriftComparison, VersionStats } from '../../src/shared/routerPanelData';
 import type { RouterHostMessageOf, RouterPanelSnapshot } from '../../src/shared/routerProtocol';
 import { ComparisonView } from './comparisonView';
 import type { ViewHost } from './decisionsView';

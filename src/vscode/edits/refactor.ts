@@ -12,7 +12,7 @@ import type { DecisionLog } from '../../core/decisionLog';
 import type { Notices } from '../services';
 import type { SettingsSource } from '../settingsSource';
 import type { ChatApi } from '../chatView';
-import { buildAnswerMeta } from '../chat/answerMeta';
+import { buildAnswerMeta } from '../../panels/chat/answerMeta';
 import { displayPath, isCodeDocument } from '../chat/editorContext';
 import { unusableAnswer } from './answerCheck';
 import { answerSummary } from './editSelection';

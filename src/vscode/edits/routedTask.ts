@@ -12,7 +12,7 @@ import type { TaskRunner } from '../../core/taskRunner';
 import type { Logger } from '../../core/ports';
 import type { Notices } from '../services';
 import { withAbortSignal } from '../cancellation';
-import { failureMessage } from '../chat/answerMeta';
+import { failureMessage } from '../../panels/chat/answerMeta';
 
 export type RoutedTaskOutcome =
   | { kind: 'done'; text: string; result: RunResult; record: DecisionRecord; decision: Decision }

@@ -5,8 +5,8 @@ import {
   boundHistory,
   readStoredHistory,
   toStoredHistory,
-} from '../../../src/vscode/chat/chatHistory';
-import type { ChatTurn } from '../../../src/shared/protocol';
+} from '../../../../src/panels/chat/chatHistory';
+import type { ChatTurn } from '../../../../src/shared/protocol';
 
 const turn = (i: number, extra: Partial<ChatTurn> = {}): ChatTurn => ({ id: `t${i}`, userText: `q${i}`, answerText: `a${i}`, ...extra });
 

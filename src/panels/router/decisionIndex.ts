@@ -1,34 +1,10 @@
 // An in-memory index of ledger decisions for the router panel: columnar codes per filterable field,
 // a time order, and one cached filtered selection, so filtering 100k records is a typed-array scan.
-import type { DecisionRecord, OutcomeUpdateRecord } from '../router/decision';
-import type { Outcome, TaskKind, Tier } from '../types';
-import { TASK_KINDS, TIERS } from '../types';
-
-export const OUTCOMES: readonly Outcome[] = ['pending', 'ok', 'accepted', 'rejected', 'error', 'aborted'];
-
-/** Every field is optional; an absent field matches everything. `workspace: null` means "outside any workspace". */
-export interface DecisionFilter {
-  task?: TaskKind;
-  /** The model that answered, or the router's choice when none did (see `modelOfRecord`). */
-  model?: string;
-  tier?: Tier;
-  outcome?: Outcome;
-  workspace?: string | null;
-}
-
-export interface FilterOptionCount<T> {
-  value: T;
-  count: number;
-}
-
-/** What the filter selects can offer, with how many decisions each value has (ignoring the other filters). */
-export interface FilterOptions {
-  tasks: FilterOptionCount<TaskKind>[];
-  models: FilterOptionCount<string>[];
-  tiers: FilterOptionCount<Tier>[];
-  outcomes: FilterOptionCount<Outcome>[];
-  workspaces: FilterOptionCount<string | null>[];
-}
+import type { DecisionRecord, OutcomeUpdateRecord } from '../../core/router/decision';
+import type { Tier } from '../../core/types';
+import { TASK_KINDS, TIERS } from '../../core/types';
+import type { DecisionFilter, FilterOptionCount, FilterOptions } from '../../shared/routerPanelData';
+import { OUTCOMES } from '../../shared/routerPanelData';
 
 export interface DecisionPage {
   /** Newest-first position of the first record. */

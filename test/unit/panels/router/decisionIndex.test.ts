@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import type { DecisionFilter } from '../../../src/core/panel/decisionIndex';
-import { DecisionIndex, MAX_ORPHAN_OUTCOMES, filterKey, modelOfRecord, tierOfRecord } from '../../../src/core/panel/decisionIndex';
-import { seededRng } from '../../../src/core/ratings/blinding';
-import type { DecisionRecord } from '../../../src/core/router/decision';
-import { makeDecision, makeOutcome, modelSummary, syntheticLedger } from '../../support/syntheticDecisions';
+import type { DecisionFilter } from '../../../../src/shared/routerPanelData';
+import { DecisionIndex, MAX_ORPHAN_OUTCOMES, filterKey, modelOfRecord, tierOfRecord } from '../../../../src/panels/router/decisionIndex';
+import { seededRng } from '../../../../src/core/ratings/blinding';
+import type { DecisionRecord } from '../../../../src/core/router/decision';
+import { makeDecision, makeOutcome, modelSummary, syntheticLedger } from '../../../support/syntheticDecisions';
 
 const T0 = new Date(2026, 10, 20, 9, 0, 0).getTime();
 const luna = modelSummary('gpt-6-luna', 'mid');

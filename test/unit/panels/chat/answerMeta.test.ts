@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { buildAnswerMeta, describeFailure, failureMessage, fallbackOf, pinnableModels } from '../../../src/vscode/chat/answerMeta';
-import { buildDecisionRecord } from '../../../src/core/router/decision';
-import type { Hop, RunResult } from '../../../src/core/router/execute';
-import { RoutedRunError } from '../../../src/core/router/execute';
-import { routeRequest } from '../../../src/core/router/route';
-import { ProviderError } from '../../../src/core/providers/provider';
-import { settingsWith } from '../router/fixtures';
+import { buildAnswerMeta, describeFailure, failureMessage, fallbackOf, pinnableModels } from '../../../../src/panels/chat/answerMeta';
+import { buildDecisionRecord } from '../../../../src/core/router/decision';
+import type { Hop, RunResult } from '../../../../src/core/router/execute';
+import { RoutedRunError } from '../../../../src/core/router/execute';
+import { routeRequest } from '../../../../src/core/router/route';
+import { ProviderError } from '../../../../src/core/providers/provider';
+import { settingsWith } from '../../router/fixtures';
 
 const AT = new Date(2026, 10, 25, 9, 30).getTime();
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ComparisonStarted, ComparisonUpdate } from '../../../src/core/panel/pendingComparisons';
-import { MAX_PENDING_COMPARISONS, PendingComparisons } from '../../../src/core/panel/pendingComparisons';
-import type { ComparisonSide, RouterHostMessage } from '../../../src/shared/routerProtocol';
+import type { ComparisonStarted, ComparisonUpdate } from '../../../../src/panels/router/pendingComparisons';
+import { MAX_PENDING_COMPARISONS, PendingComparisons } from '../../../../src/panels/router/pendingComparisons';
+import type { ComparisonSide, RouterHostMessage } from '../../../../src/shared/routerProtocol';
 
 const T = new Date(2026, 10, 25, 9).getTime();
 

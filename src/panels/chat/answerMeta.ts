@@ -1,6 +1,6 @@
 // What the chat shows about an answer, built from the router's decision and the ledger record:
 // who answered and why, what was dropped, the fallbacks, usage, cost and timing; and failures as
-// a message with buttons. Pure (no vscode import), so it is unit-tested in test/unit/chat.
+// a message with buttons. Pure (no vscode import), so it is unit-tested in test/unit/panels/chat.
 import type { ModelRef, ProviderKind } from '../../core/types';
 import { ZERO_USAGE } from '../../core/types';
 import type { SettingsSnapshot } from '../../core/settings';

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import type { CostSummary, FrontierReference } from '../../../src/core/panel/costSummary';
-import { SpendAccumulator, dayKeysEndingAt, pickFrontierReference } from '../../../src/core/panel/costSummary';
-import { BUNDLED_PRICES, priceOf } from '../../../src/core/cost/price';
-import type { DecisionRecord } from '../../../src/core/router/decision';
-import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../../../src/core/settings';
-import { makeDecision, modelSummary } from '../../support/syntheticDecisions';
+import type { FrontierReference } from '../../../../src/panels/router/costSummary';
+import type { CostSummary } from '../../../../src/shared/routerPanelData';
+import { SpendAccumulator, dayKeysEndingAt, pickFrontierReference } from '../../../../src/panels/router/costSummary';
+import { BUNDLED_PRICES, priceOf } from '../../../../src/core/cost/price';
+import type { DecisionRecord } from '../../../../src/core/router/decision';
+import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../../../../src/core/settings';
+import { makeDecision, modelSummary } from '../../../support/syntheticDecisions';
 
 const at = (month: number, day: number, hour: number) => new Date(2026, month - 1, day, hour).getTime();
 const NOW = at(11, 25, 15);

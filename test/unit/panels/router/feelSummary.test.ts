@@ -6,11 +6,11 @@ import {
   latestDriftFor,
   leaderboardsAndProposals,
   versionObservationsOf,
-} from '../../../src/core/panel/feelSummary';
-import { acceptanceStats } from '../../../src/core/ratings/acceptance';
-import type { PairwiseVote, VoteChoice } from '../../../src/core/ratings/blinding';
-import { detectDrift } from '../../../src/core/ratings/drift';
-import { makeDecision, modelSummary, syntheticLedger } from '../../support/syntheticDecisions';
+} from '../../../../src/panels/router/feelSummary';
+import { acceptanceStats } from '../../../../src/core/ratings/acceptance';
+import type { PairwiseVote, VoteChoice } from '../../../../src/core/ratings/blinding';
+import { detectDrift } from '../../../../src/core/ratings/drift';
+import { makeDecision, modelSummary, syntheticLedger } from '../../../support/syntheticDecisions';
 
 const qwen = modelSummary('qwen', 'local');
 const luna = modelSummary('gpt-6-luna', 'mid');

@@ -1,10 +1,8 @@
 // Decisions → CSV (RFC 4180) or JSON for the router panel's export. Generators, so the host can
 // stream 100k records to a file without building one giant string.
-import type { DecisionRecord } from '../router/decision';
+import type { DecisionRecord } from '../../core/router/decision';
+import type { ExportFormat } from '../../shared/routerPanelData';
 import { modelOfRecord, tierOfRecord } from './decisionIndex';
-
-export type ExportFormat = 'csv' | 'json';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json'];
 
 export const CSV_COLUMNS = [
   'id',

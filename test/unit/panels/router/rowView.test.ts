@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { MAX_REASON, MAX_TEXT, clip, toRowView } from '../../../src/core/panel/rowView';
-import { makeDecision, modelSummary } from '../../support/syntheticDecisions';
+import { MAX_REASON, MAX_TEXT, clip, toRowView } from '../../../../src/panels/router/rowView';
+import { makeDecision, modelSummary } from '../../../support/syntheticDecisions';
 
 const T = new Date(2026, 10, 25, 14, 30).getTime();
 

@@ -1,21 +1,19 @@
 // What one open router panel needs from the host, as pure state: the decision index, spend, the
 // current filter and split, drift, votes. The vscode side validates messages, calls `answer`, and
 // does the I/O (save dialog, settings writes, running comparisons) for the rest.
-import type { DecisionRecord, OutcomeUpdateRecord } from '../router/decision';
-import type { PairwiseVote } from '../ratings/blinding';
-import type { DriftEvent, KnownVersion } from '../ratings/drift';
-import { detectDrift, noteModelVersion } from '../ratings/drift';
-import type { SettingsSnapshot } from '../settings';
-import type { TaskKind } from '../types';
+import type { DecisionRecord, OutcomeUpdateRecord } from '../../core/router/decision';
+import type { PairwiseVote } from '../../core/ratings/blinding';
+import type { DriftEvent, KnownVersion } from '../../core/ratings/drift';
+import { detectDrift, noteModelVersion } from '../../core/ratings/drift';
+import type { SettingsSnapshot } from '../../core/settings';
+import type { TaskKind } from '../../core/types';
 import type { RouterHostMessage, RouterPanelSnapshot, RouterWebviewMessage } from '../../shared/routerProtocol';
 import { DEFAULT_PAGE_LIMIT } from '../../shared/routerProtocol';
-import type { DecisionFilter } from './decisionIndex';
+import type { CostSplit, CostSummary, DecisionFilter, DriftComparison, ExportFormat } from '../../shared/routerPanelData';
 import { DecisionIndex } from './decisionIndex';
-import type { CostSplit, CostSummary, FrontierReference } from './costSummary';
+import type { FrontierReference } from './costSummary';
 import { SpendAccumulator } from './costSummary';
-import type { ExportFormat } from './exportDecisions';
 import { exportChunks } from './exportDecisions';
-import type { DriftComparison } from './feelSummary';
 import {
   AcceptanceCounter,
   compareAcrossVersionChange,

@@ -1,85 +1,20 @@
 // Spend by day × (tier | model), totals, budget fractions, and what the same usage would have cost at a
 // frontier model's price — aggregated incrementally so a live decision costs O(1), a summary O(cells).
-import type { DecisionRecord } from '../router/decision';
-import type { SettingsSnapshot } from '../settings';
-import { isLocalEndpoint, modelEndpoint } from '../settings';
-import type { PriceTable, ResolvedPrice } from '../cost/price';
-import { BUNDLED_PRICES, costOfUsage, priceOf } from '../cost/price';
-import { dayKeyOf, monthKeyOf } from '../cost/calendar';
-import type { Tier } from '../types';
-import { TIERS } from '../types';
+import type { DecisionRecord } from '../../core/router/decision';
+import type { SettingsSnapshot } from '../../core/settings';
+import { isLocalEndpoint, modelEndpoint } from '../../core/settings';
+import type { PriceTable, ResolvedPrice } from '../../core/cost/price';
+import { BUNDLED_PRICES, costOfUsage, priceOf } from '../../core/cost/price';
+import { dayKeyOf, monthKeyOf } from '../../core/cost/calendar';
+import type { Tier } from '../../core/types';
+import { TIERS } from '../../core/types';
+import type { BudgetBar, CostSeries, CostSplit, CostSummary, CostTotals, Counterfactual } from '../../shared/routerPanelData';
 import { modelOfRecord, tierOfRecord } from './decisionIndex';
-
-export type CostSplit = 'tier' | 'model';
-export const COST_SPLITS: readonly CostSplit[] = ['tier', 'model'];
 
 /** The model whose price answers "what if everything had gone to the frontier tier?". */
 export interface FrontierReference {
   model: string;
   price: ResolvedPrice;
-}
-
-export interface CostSeries {
-  /** Tier name, model id, or `other` for the models folded together (then `folded` > 0). */
-  key: string;
-  /** How many models this series folds together; 0 for a plain tier or model series. */
-  folded: number;
-  /** The tier, when splitting by tier or when every model in the series has the same tier. */
-  tier: Tier | null;
-  perDayUsd: number[];
-  totalUsd: number;
-  requests: number;
-}
-
-export interface BudgetBar {
-  period: 'day' | 'month';
-  capUsd: number;
-  spentUsd: number;
-  /** spent / cap; may exceed 1. */
-  fraction: number;
-  /** Whose spend counts against this cap. */
-  scope: 'all' | 'workspace';
-}
-
-export interface Counterfactual {
-  referenceModel: string;
-  /** What the requests in the window cost (only those with a known price and usage). */
-  actualUsd: number;
-  /** The same usage priced at the reference model. */
-  frontierUsd: number;
-  /** frontierUsd − actualUsd (negative if routing cost more). */
-  savedUsd: number;
-  requests: number;
-}
-
-export interface CostTotals {
-  todayUsd: number;
-  monthUsd: number;
-  allTimeUsd: number;
-  workspaceTodayUsd: number;
-  workspaceMonthUsd: number;
-  workspaceAllTimeUsd: number;
-  requestsToday: number;
-  /** Requests in the window whose model has no known price (their cost counts as 0 above). */
-  unpricedRequests: number;
-  /** Time spent on local models in the window: free, but not instant. */
-  localMs: number;
-  localRequests: number;
-}
-
-export interface CostSummary {
-  split: CostSplit;
-  today: string;
-  month: string;
-  workspace: string | null;
-  /** `YYYY-MM-DD`, oldest first, one per day of the window with no gaps. */
-  days: string[];
-  series: CostSeries[];
-  /** The largest stacked day total, for the chart's scale. */
-  maxDayUsd: number;
-  totals: CostTotals;
-  budgets: BudgetBar[];
-  counterfactual: Counterfactual | null;
 }
 
 export interface CostSummaryOptions {

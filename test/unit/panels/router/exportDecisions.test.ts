@@ -7,9 +7,9 @@ import {
   decisionsToCsv,
   decisionsToJson,
   exportFileName,
-} from '../../../src/core/panel/exportDecisions';
-import type { DecisionRecord } from '../../../src/core/router/decision';
-import { makeDecision, modelSummary } from '../../support/syntheticDecisions';
+} from '../../../../src/panels/router/exportDecisions';
+import type { DecisionRecord } from '../../../../src/core/router/decision';
+import { makeDecision, modelSummary } from '../../../support/syntheticDecisions';
 
 /** A strict RFC 4180 reader, to check what a spreadsheet would see. */
 function parseCsv(text: string): string[][] {

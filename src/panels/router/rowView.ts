@@ -1,8 +1,7 @@
 // A decision record → the compact, plain-data row the router panel's table shows (numbers stay numbers:
 // the webview formats them in the user's locale).
-import type { CandidateSource } from '../router/route';
-import type { DecisionRecord } from '../router/decision';
-import type { Outcome, TaskKind, Tier } from '../types';
+import type { DecisionRecord } from '../../core/router/decision';
+import type { DecisionRowView } from '../../shared/routerPanelData';
 import { modelOfRecord, tierOfRecord } from './decisionIndex';
 
 /** Long free text is cut here so one odd record cannot bloat a page message. */
@@ -10,55 +9,6 @@ export const MAX_TEXT = 2000;
 export const MAX_REASON = 400;
 export const MAX_CANDIDATES = 32;
 export const MAX_HOPS = 16;
-
-export interface CandidateView {
-  id: string;
-  tier: Tier;
-  source: CandidateSource;
-  kept: boolean;
-  reason: string;
-}
-
-export interface HopView {
-  from: string;
-  to: string | null;
-  kind: string;
-  text: string;
-}
-
-export interface DecisionRowView {
-  id: string;
-  /** Wall-clock ms. */
-  time: number;
-  task: TaskKind;
-  language: string | null;
-  workspace: string | null;
-  /** Who answered, else the router's choice (what the model filter matches). */
-  model: string | null;
-  tier: Tier | null;
-  /** The router's first choice; differs from `model` after a fallback hop. */
-  chosen: string | null;
-  chosenTier: Tier | null;
-  /** Served from this machine or network: $0, but its time is shown. */
-  local: boolean;
-  candidates: CandidateView[];
-  dropped: number;
-  hops: HopView[];
-  inputTokens: number | null;
-  outputTokens: number | null;
-  cacheReadTokens: number | null;
-  cacheWriteTokens: number | null;
-  costUsd: number | null;
-  estimatedCostUsd: number | null;
-  ttftMs: number | null;
-  totalMs: number | null;
-  outcome: Outcome;
-  explanation: string;
-  error: string | null;
-  servedModel: string | null;
-  modelVersion: string | null;
-  difficulty: { score: number; escalated: boolean; reasons: string[] } | null;
-}
 
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

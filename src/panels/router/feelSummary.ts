@@ -1,16 +1,17 @@
 // The router panel's "Feel" data from the ledger and the votes: acceptance events, leaderboards with
 // route proposals per task, version drift, and before/after figures around a version change.
-import type { DecisionRecord } from '../router/decision';
-import type { AcceptanceRow, AcceptanceStats, CompletionEvent } from '../ratings/acceptance';
-import { wilsonInterval } from '../ratings/acceptance';
-import type { PairwiseVote } from '../ratings/blinding';
-import type { BradleyTerryOptions, Leaderboard } from '../ratings/bradleyTerry';
-import { leaderboardsByTask } from '../ratings/bradleyTerry';
-import type { DriftEvent, ModelVersionObservation } from '../ratings/drift';
-import type { ProposalOptions, RouteProposalResult } from '../ratings/proposal';
-import { proposeRouteChange } from '../ratings/proposal';
-import type { TaskKind } from '../types';
-import { TASK_KINDS } from '../types';
+import type { DecisionRecord } from '../../core/router/decision';
+import type { AcceptanceRow, AcceptanceStats, CompletionEvent } from '../../core/ratings/acceptance';
+import { wilsonInterval } from '../../core/ratings/acceptance';
+import type { PairwiseVote } from '../../core/ratings/blinding';
+import type { BradleyTerryOptions, Leaderboard } from '../../core/ratings/bradleyTerry';
+import { leaderboardsByTask } from '../../core/ratings/bradleyTerry';
+import type { DriftEvent, ModelVersionObservation } from '../../core/ratings/drift';
+import type { ProposalOptions, RouteProposalResult } from '../../core/ratings/proposal';
+import { proposeRouteChange } from '../../core/ratings/proposal';
+import type { TaskKind } from '../../core/types';
+import { TASK_KINDS } from '../../core/types';
+import type { DriftComparison, VersionStats } from '../../shared/routerPanelData';
 
 /** A completion counts as shown unless it failed or was cut off; `accepted` comes from the outcome update. */
 export function completionEventsOf(records: Iterable<DecisionRecord>): CompletionEvent[] {
@@ -136,28 +137,6 @@ export function leaderboardsAndProposals(
     proposals.push(proposeRouteChange(task, routes[task] ?? [], board, options));
   }
   return { leaderboards, proposals };
-}
-
-export interface VersionStats {
-  version: string;
-  requests: number;
-  errors: number;
-  /** Completions shown / accepted (acceptance is only meaningful for completions). */
-  completionsShown: number;
-  completionsAccepted: number;
-  medianTtftMs: number | null;
-  medianTotalMs: number | null;
-  /** Mean over requests with a known cost. */
-  meanCostUsd: number | null;
-  meanOutputTokens: number | null;
-}
-
-export interface DriftComparison {
-  model: string;
-  before: VersionStats;
-  after: VersionStats;
-  /** When the new version was first seen. */
-  changedAt: number;
 }
 
 export const DEFAULT_DRIFT_SAMPLE = 200;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { RouterPanelEnvironment } from '../../../src/core/panel/routerPanelSession';
-import { RouterPanelSession } from '../../../src/core/panel/routerPanelSession';
-import type { RouterHostMessage, RouterHostMessageOf } from '../../../src/shared/routerProtocol';
-import { DEFAULT_PAGE_LIMIT } from '../../../src/shared/routerProtocol';
-import type { PairwiseVote } from '../../../src/core/ratings/blinding';
-import { makeDecision, makeOutcome, modelSummary, syntheticLedger } from '../../support/syntheticDecisions';
+import type { RouterPanelEnvironment } from '../../../../src/panels/router/routerPanelSession';
+import { RouterPanelSession } from '../../../../src/panels/router/routerPanelSession';
+import type { RouterHostMessage, RouterHostMessageOf } from '../../../../src/shared/routerProtocol';
+import { DEFAULT_PAGE_LIMIT } from '../../../../src/shared/routerProtocol';
+import type { PairwiseVote } from '../../../../src/core/ratings/blinding';
+import { makeDecision, makeOutcome, modelSummary, syntheticLedger } from '../../../support/syntheticDecisions';
 
 const NOW = new Date(2026, 10, 25, 15).getTime();
 const qwen = modelSummary('qwen', 'local');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { niceCeiling, seriesClass } from '../../../webview/router/costChart';
-import type { CostSeries } from '../../../src/core/panel/costSummary';
+import { niceCeiling, seriesClass } from '../../../../webview/router/costChart';
+import type { CostSeries } from '../../../../src/shared/routerPanelData';
 
 function series(key: string, folded = 0): CostSeries {
   return { key, folded, tier: null, perDayUsd: [], totalUsd: 0, requests: 0 };
