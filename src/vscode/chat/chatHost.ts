@@ -15,7 +15,7 @@ import { buildChatPrompt } from './chatPrompt';
 import { HISTORY_STATE_KEY, boundHistory, readStoredHistory, toStoredHistory } from './chatHistory';
 import { DeltaBatcher } from './deltaBatcher';
 import type { EditorContext } from './editorContext';
-import { promptBudgetTokens } from '../edits/promptBudget';
+import { promptBudgetTokens } from '../../core/prompt/promptBudget';
 
 /** Editor context (selection, files) a question may carry, in estimated tokens. */
 export const CHAT_CONTEXT_CAP_TOKENS = 24_000;

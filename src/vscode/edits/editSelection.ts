@@ -6,9 +6,9 @@ import { formatUsd } from '../../core/cost/price';
 import type { DecisionRecord } from '../../core/router/decision';
 import type { Services } from '../services';
 import { displayPath, isCodeDocument } from '../chat/editorContext';
-import { unusableAnswer } from './answerCheck';
+import { unusableAnswer } from '../../core/edits/answerCheck';
 import type { EditReviews } from './editReview';
-import { promptBudgetTokens } from './promptBudget';
+import { promptBudgetTokens } from '../../core/prompt/promptBudget';
 import { runRoutedTask } from './routedTask';
 
 /** An edit prompt needs the selection and the code around it, not the whole repository. */
