@@ -11,9 +11,9 @@ import type { AnswerMeta, ChatHostMessage, ChatPin, ChatTurn, ChatWebviewMessage
 import { checkChatWebviewMessage } from '../../shared/protocol';
 import type { SettingsSource } from '../settingsSource';
 import { buildAnswerMeta, describeFailure, fallbackOf, modelOption, pinnableModels } from './answerMeta';
-import { buildChatPrompt } from './chatPrompt';
+import { buildChatPrompt } from '../../core/chat/chatPrompt';
 import { HISTORY_STATE_KEY, boundHistory, readStoredHistory, toStoredHistory } from './chatHistory';
-import { DeltaBatcher } from './deltaBatcher';
+import { DeltaBatcher } from '../../panels/chat/deltaBatcher';
 import type { EditorContext } from './editorContext';
 import { promptBudgetTokens } from '../../core/prompt/promptBudget';
 

@@ -2,7 +2,7 @@
 // Tracks the editor, remembers the user's toggles, and reads the enabled chips' text when a question is sent.
 import * as vscode from 'vscode';
 import type { ContextChip } from '../../shared/protocol';
-import type { ChatContextSource } from './chatPrompt';
+import type { ChatContextSource } from '../../core/chat/chatPrompt';
 
 /** Files bigger than this are not read as chat context (the prompt budget would cut them anyway). */
 export const MAX_CONTEXT_FILE_BYTES = 2 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { CHAT_SYSTEM_PROMPT, buildChatPrompt } from '../../../src/vscode/chat/chatPrompt';
-import type { ChatContextSource } from '../../../src/vscode/chat/chatPrompt';
+import { CHAT_SYSTEM_PROMPT, buildChatPrompt } from '../../../src/core/chat/chatPrompt';
+import type { ChatContextSource } from '../../../src/core/chat/chatPrompt';
 import { estimateTokens } from '../../../src/core/edits/editPrompt';
 import type { AnswerMeta, ChatTurn } from '../../../src/shared/protocol';
 
