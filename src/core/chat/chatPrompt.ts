@@ -1,8 +1,8 @@
 // The messages a chat question sends: the conversation so far and the enabled editor context, each
 // under its own token budget. Pure (no vscode import), so it is unit-tested in test/unit/chat.
 import type { Message } from '../types';
-import { assembleContext, estimateTokens, fenceFor } from '../edits/editPrompt';
-import type { ContextCandidate } from '../edits/editPrompt';
+import { assembleContext, estimateTokens, fenceFor } from '../prompt/context';
+import type { ContextCandidate } from '../prompt/context';
 
 export const CHAT_SYSTEM_PROMPT = `You are Switchboard, a coding assistant inside the user's editor.
 Answer accurately and concisely. Use Markdown; put code in fenced blocks with a language tag.

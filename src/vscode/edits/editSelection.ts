@@ -1,7 +1,8 @@
 // "Edit selection": the user's instruction and the selected code go to the edit route (mid tier);
 // the answer becomes a diff to accept or reject.
 import * as vscode from 'vscode';
-import { PromptTooLargeError, buildEditSelectionPrompt, extractReplacementCode } from '../../core/edits/editPrompt';
+import { buildEditSelectionPrompt, extractReplacementCode } from '../../core/edits/editPrompt';
+import { PromptTooLargeError } from '../../core/prompt/context';
 import { formatUsd } from '../../core/cost/price';
 import type { DecisionRecord } from '../../core/router/decision';
 import type { Services } from '../services';

@@ -3,7 +3,8 @@
 // Preview. An answer that cannot be applied changes nothing and goes to the chat.
 import * as vscode from 'vscode';
 import type { PromptFile, RefactorPrompt } from '../../core/edits/editPrompt';
-import { PromptTooLargeError, buildRefactorPrompt, fenceFor } from '../../core/edits/editPrompt';
+import { buildRefactorPrompt } from '../../core/edits/editPrompt';
+import { PromptTooLargeError, fenceFor } from '../../core/prompt/context';
 import { applySearchReplace, parseSearchReplace, pathsOfBlocks } from '../../core/edits/searchReplace';
 import type { EditError } from '../../core/edits/searchReplace';
 import type { Services } from '../services';
