@@ -18,7 +18,7 @@ import { buildRefactorEdit } from './refactorEdit';
 import { referencedFiles } from '../../core/edits/referencedFiles';
 import type { RoutedTaskOutcome } from './routedTask';
 import { runRoutedTask } from './routedTask';
-import { listWorkspaceFiles, pickWorkspaceFiles, uriForWorkspacePath } from './workspaceFiles';
+import { listWorkspaceFiles, pickWorkspaceFiles, uriForWorkspacePath } from '../workspace';
 
 /** A refactor prompt may be big (a frontier model reads it), but not unbounded: cost and time grow with it. */
 export const REFACTOR_PROMPT_CAP_TOKENS = 100_000;

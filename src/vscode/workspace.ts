@@ -1,7 +1,7 @@
 // Listing and picking workspace files (for @-context in chat and the files of a refactor), bounded
 // so a huge repository cannot stall the picker.
 import * as vscode from 'vscode';
-import { displayPath } from '../chat/editorContext';
+import { displayPath } from './chat/editorContext';
 
 export const MAX_LISTED_FILES = 5000;
 const EXCLUDE =
