@@ -6,7 +6,7 @@ import { PromptTooLargeError } from '../../core/prompt/context';
 import { formatUsd } from '../../core/cost/price';
 import type { DecisionRecord } from '../../core/router/decision';
 import type { Services } from '../services';
-import { displayPath, isCodeDocument } from '../chat/editorContext';
+import { displayPath, isCodeDocument } from '../workspace';
 import { unusableAnswer } from '../../core/edits/answerCheck';
 import type { EditReviews } from './editReview';
 import { promptBudgetTokens } from '../../core/prompt/promptBudget';

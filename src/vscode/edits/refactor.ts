@@ -10,7 +10,7 @@ import type { EditError } from '../../core/edits/searchReplace';
 import type { Services } from '../services';
 import type { ChatApi } from '../chatView';
 import { buildAnswerMeta } from '../chat/answerMeta';
-import { displayPath, isCodeDocument } from '../chat/editorContext';
+import { displayPath, isCodeDocument } from '../workspace';
 import { unusableAnswer } from '../../core/edits/answerCheck';
 import { answerSummary } from './editSelection';
 import { promptBudgetTokens } from '../../core/prompt/promptBudget';
