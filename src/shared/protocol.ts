@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ProviderKind, Tier, Usage } from '../core/types';
 import { PROVIDER_KINDS, TIERS } from '../core/types';
+import type { ChatPromptTurn } from '../core/chat/chatPrompt';
 
 // ── Limits (the webview enforces them too, so the user sees why before the host refuses) ──
 
@@ -82,7 +83,8 @@ export interface AnswerMeta {
 /** A button under an error that runs one of the allow-listed commands. */
 export type ChatAction = ChatCommandInvocation & { label: string };
 
-export interface ChatTurn {
+/** One question and its answer, as the view shows it; a ChatPromptTurn, so the chat prompt reads the same fields. */
+export interface ChatTurn extends ChatPromptTurn {
   id: string;
   userText: string;
   /** The answer so far ('' before the first delta). */

@@ -9,7 +9,7 @@ import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import type { AppendedTurn } from './chat/chatHost';
 import { ChatHost } from './chat/chatHost';
 import { EditorContext } from './chat/editorContext';
-import { pickWorkspaceFiles } from './edits/workspaceFiles';
+import { pickWorkspaceFiles } from './workspace';
 
 export const CHAT_VIEW_ID = 'switchboard.chat';
 

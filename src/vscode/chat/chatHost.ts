@@ -11,11 +11,11 @@ import type { AnswerMeta, ChatHostMessage, ChatPin, ChatTurn, ChatWebviewMessage
 import { checkChatWebviewMessage } from '../../shared/protocol';
 import type { SettingsSource } from '../settingsSource';
 import { buildAnswerMeta, describeFailure, fallbackOf, modelOption, pinnableModels } from '../../panels/chat/answerMeta';
-import { buildChatPrompt } from './chatPrompt';
+import { buildChatPrompt } from '../../core/chat/chatPrompt';
 import { HISTORY_STATE_KEY, boundHistory, readStoredHistory, toStoredHistory } from '../../panels/chat/chatHistory';
-import { DeltaBatcher } from './deltaBatcher';
+import { DeltaBatcher } from '../../panels/chat/deltaBatcher';
 import type { EditorContext } from './editorContext';
-import { promptBudgetTokens } from '../edits/promptBudget';
+import { promptBudgetTokens } from '../../core/prompt/promptBudget';
 
 /** Editor context (selection, files) a question may carry, in estimated tokens. */
 export const CHAT_CONTEXT_CAP_TOKENS = 24_000;

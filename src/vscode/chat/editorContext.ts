@@ -2,40 +2,12 @@
 // Tracks the editor, remembers the user's toggles, and reads the enabled chips' text when a question is sent.
 import * as vscode from 'vscode';
 import type { ContextChip } from '../../shared/protocol';
-import type { ChatContextSource } from './chatPrompt';
+import type { ChatContextSource } from '../../core/chat/chatPrompt';
+import { baseName, displayPath, isCodeDocument, readTextFile } from '../workspace';
 
-/** Files bigger than this are not read as chat context (the prompt budget would cut them anyway). */
-export const MAX_CONTEXT_FILE_BYTES = 2 * 1024 * 1024;
 /** Most files the user may add with @. */
 export const MAX_FILE_CHIPS = 20;
 const SELECTION_SETTLE_MS = 120;
-
-/** Documents that are not the user's code: output panes, our own proposals, SCM input… */
-const IGNORED_SCHEMES = new Set([
-  'output',
-  'debug',
-  'vscode-scm',
-  'comment',
-  'walkThroughSnippet',
-  'switchboard-proposal',
-  'vscode-terminal',
-  'git',
-]);
-
-export function isCodeDocument(document: vscode.TextDocument): boolean {
-  return !IGNORED_SCHEMES.has(document.uri.scheme);
-}
-
-/** Workspace-relative with forward slashes (the folder name first in a multi-root workspace); the name of an unsaved file. */
-export function displayPath(uri: vscode.Uri): string {
-  if (uri.scheme === 'untitled') return uri.path;
-  return vscode.workspace.asRelativePath(uri).replace(/\\/g, '/');
-}
-
-function baseName(uri: vscode.Uri): string {
-  const parts = uri.path.split('/');
-  return parts[parts.length - 1] || uri.path;
-}
 
 interface FileChip {
   id: string;
@@ -223,52 +195,5 @@ export class EditorContext implements vscode.Disposable {
     if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
     for (const d of this.disposables) d.dispose();
     this._onDidChange.dispose();
-  }
-}
-
-const LANGUAGE_BY_EXTENSION: Record<string, string> = {
-  ts: 'typescript',
-  tsx: 'typescriptreact',
-  js: 'javascript',
-  jsx: 'javascriptreact',
-  mjs: 'javascript',
-  cjs: 'javascript',
-  py: 'python',
-  rs: 'rust',
-  go: 'go',
-  java: 'java',
-  cs: 'csharp',
-  c: 'c',
-  h: 'c',
-  cpp: 'cpp',
-  hpp: 'cpp',
-  rb: 'ruby',
-  php: 'php',
-  json: 'json',
-  md: 'markdown',
-  css: 'css',
-  html: 'html',
-  sh: 'shellscript',
-  yml: 'yaml',
-  yaml: 'yaml',
-};
-
-/** A file's text: the open document's (unsaved changes included) or the file's, if it is text and not too big. */
-export async function readTextFile(uri: vscode.Uri): Promise<{ text: string; languageId: string } | { problem: string }> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return { text: open.getText(), languageId: open.languageId };
-  try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) return { problem: 'is a folder, not a file' };
-    if (stat.size > MAX_CONTEXT_FILE_BYTES)
-      return {
-        problem: `left out: ${Math.round(stat.size / 1024)} KB is more than the ${MAX_CONTEXT_FILE_BYTES / 1024 / 1024} MB a context file may have`,
-      };
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    if (bytes.subarray(0, 8192).includes(0)) return { problem: 'left out: it looks like a binary file' };
-    const ext = /\.([A-Za-z0-9]+)$/.exec(uri.path)?.[1]?.toLowerCase() ?? '';
-    return { text: new TextDecoder('utf-8').decode(bytes), languageId: LANGUAGE_BY_EXTENSION[ext] ?? '' };
-  } catch (e) {
-    return { problem: `could not be read (${e instanceof Error ? e.message : String(e)})` };
   }
 }

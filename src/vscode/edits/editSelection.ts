@@ -1,17 +1,18 @@
 // "Edit selection": the user's instruction and the selected code go to the edit route (mid tier);
 // the answer becomes a diff to accept or reject.
 import * as vscode from 'vscode';
-import { PromptTooLargeError, buildEditSelectionPrompt, extractReplacementCode } from '../../core/edits/editPrompt';
+import { buildEditSelectionPrompt, extractReplacementCode } from '../../core/edits/editPrompt';
+import { PromptTooLargeError } from '../../core/prompt/context';
 import { formatUsd } from '../../core/cost/price';
 import type { DecisionRecord } from '../../core/router/decision';
 import type { TaskRunner } from '../../core/taskRunner';
 import type { Logger } from '../../core/ports';
 import type { Notices } from '../services';
 import type { SettingsSource } from '../settingsSource';
-import { displayPath, isCodeDocument } from '../chat/editorContext';
-import { unusableAnswer } from './answerCheck';
+import { displayPath, isCodeDocument } from '../workspace';
+import { unusableAnswer } from '../../core/edits/answerCheck';
 import type { EditReviews } from './editReview';
-import { promptBudgetTokens } from './promptBudget';
+import { promptBudgetTokens } from '../../core/prompt/promptBudget';
 import { runRoutedTask } from './routedTask';
 
 /** An edit prompt needs the selection and the code around it, not the whole repository. */

@@ -3,7 +3,8 @@
 // Preview. An answer that cannot be applied changes nothing and goes to the chat.
 import * as vscode from 'vscode';
 import type { PromptFile, RefactorPrompt } from '../../core/edits/editPrompt';
-import { PromptTooLargeError, buildRefactorPrompt, fenceFor } from '../../core/edits/editPrompt';
+import { buildRefactorPrompt } from '../../core/edits/editPrompt';
+import { PromptTooLargeError, fenceFor } from '../../core/prompt/context';
 import { applySearchReplace, parseSearchReplace, pathsOfBlocks } from '../../core/edits/searchReplace';
 import type { EditError } from '../../core/edits/searchReplace';
 import type { TaskRunner } from '../../core/taskRunner';
@@ -13,15 +14,15 @@ import type { Notices } from '../services';
 import type { SettingsSource } from '../settingsSource';
 import type { ChatApi } from '../chatView';
 import { buildAnswerMeta } from '../../panels/chat/answerMeta';
-import { displayPath, isCodeDocument } from '../chat/editorContext';
-import { unusableAnswer } from './answerCheck';
+import { displayPath, isCodeDocument } from '../workspace';
+import { unusableAnswer } from '../../core/edits/answerCheck';
 import { answerSummary } from './editSelection';
-import { promptBudgetTokens } from './promptBudget';
+import { promptBudgetTokens } from '../../core/prompt/promptBudget';
 import { buildRefactorEdit } from './refactorEdit';
-import { referencedFiles } from './referencedFiles';
+import { referencedFiles } from '../../core/edits/referencedFiles';
 import type { RoutedTaskOutcome } from './routedTask';
 import { runRoutedTask } from './routedTask';
-import { listWorkspaceFiles, pickWorkspaceFiles, uriForWorkspacePath } from './workspaceFiles';
+import { listWorkspaceFiles, pickWorkspaceFiles, uriForWorkspacePath } from '../workspace';
 
 /** A refactor prompt may be big (a frontier model reads it), but not unbounded: cost and time grow with it. */
 export const REFACTOR_PROMPT_CAP_TOKENS = 100_000;

@@ -7,7 +7,7 @@ import type { Decision } from '../../core/router/route';
 import type { RunResult } from '../../core/router/execute';
 import type { DecisionRecord } from '../../core/router/decision';
 import type { TaskRequest } from '../../core/taskRunner';
-import { estimateTokens } from '../../core/edits/editPrompt';
+import { estimateTokens } from '../../core/prompt/context';
 import type { TaskRunner } from '../../core/taskRunner';
 import type { Logger } from '../../core/ports';
 import type { Notices } from '../services';

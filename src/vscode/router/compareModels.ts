@@ -10,7 +10,7 @@ import type { TaskRequest } from '../../core/taskRunner';
 import type { SettingsSnapshot } from '../../core/settings';
 import { isLocalEndpoint, modelEndpoint } from '../../core/settings';
 import { blindComparison } from '../../core/ratings/blinding';
-import { estimateTokens } from '../../core/edits/editPrompt';
+import { estimateTokens } from '../../core/prompt/context';
 import type { ComparisonSide } from '../../shared/routerProtocol';
 import type { RouterPanelHost } from './routerPanelHost';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { CHAT_SYSTEM_PROMPT, buildChatPrompt } from '../../../src/vscode/chat/chatPrompt';
-import type { ChatContextSource } from '../../../src/vscode/chat/chatPrompt';
-import { estimateTokens } from '../../../src/core/edits/editPrompt';
+import { CHAT_SYSTEM_PROMPT, buildChatPrompt } from '../../../src/core/chat/chatPrompt';
+import type { ChatContextSource } from '../../../src/core/chat/chatPrompt';
+import { estimateTokens } from '../../../src/core/prompt/context';
 import type { AnswerMeta, ChatTurn } from '../../../src/shared/protocol';
 
 function lines(prefix: string, n: number): string {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { joinPath, referencedFiles, referencedPaths } from '../../../src/vscode/edits/referencedFiles';
+import { joinPath, referencedFiles, referencedPaths } from '../../../src/core/edits/referencedFiles';
 
 const known = new Set([
   'src/a.ts',

@@ -1,13 +1,26 @@
 // The messages a chat question sends: the conversation so far and the enabled editor context, each
 // under its own token budget. Pure (no vscode import), so it is unit-tested in test/unit/chat.
-import type { Message } from '../../core/types';
-import type { ChatTurn } from '../../shared/protocol';
-import { assembleContext, estimateTokens, fenceFor } from '../../core/edits/editPrompt';
-import type { ContextCandidate } from '../../core/edits/editPrompt';
+import type { Message } from '../types';
+import { assembleContext, estimateTokens, fenceFor } from '../prompt/context';
+import type { ContextCandidate } from '../prompt/context';
 
 export const CHAT_SYSTEM_PROMPT = `You are Switchboard, a coding assistant inside the user's editor.
 Answer accurately and concisely. Use Markdown; put code in fenced blocks with a language tag.
 When the user shares code from their editor, refer to files by their paths. If you are not sure, say so.`;
+
+/**
+ * What the prompt reads of an earlier turn. The chat protocol's ChatTurn extends it (shared may
+ * import core, not the reverse), so a change to either shape fails to compile rather than drift.
+ */
+export interface ChatPromptTurn {
+  userText: string;
+  /** The answer as shown ('' before the first delta). */
+  answerText: string;
+  /** Present once the answer finished; `stopped` when the user cut it short. */
+  meta?: { stopped: boolean };
+  /** Present when the answer failed: such a turn is not sent. */
+  error?: { message: string };
+}
 
 /** One piece of editor context, read from an enabled chip. */
 export interface ChatContextSource {
@@ -23,7 +36,7 @@ export interface ChatContextSource {
 
 export interface ChatPromptInput {
   /** Earlier turns, oldest first; only finished answers are sent. */
-  history: readonly ChatTurn[];
+  history: readonly ChatPromptTurn[];
   question: string;
   /** In priority order: what comes first survives a tight budget. */
   context: readonly ChatContextSource[];
@@ -65,7 +78,7 @@ function distinct(context: readonly ChatContextSource[]): ChatContextSource[] {
 }
 
 /** Earlier question/answer pairs, newest kept first, that fit the budget; returned oldest first. */
-function historyMessages(history: readonly ChatTurn[], budgetTokens: number): { messages: Message[]; dropped: number } {
+function historyMessages(history: readonly ChatPromptTurn[], budgetTokens: number): { messages: Message[]; dropped: number } {
   const pairs: Message[][] = [];
   let remaining = budgetTokens;
   let dropped = 0;

@@ -1,6 +1,6 @@
 // Whether a finished answer may be applied: only one that ended by itself. A cut-off answer (output
 // limit, lost stream, Stop) must never pass for a complete one. Pure, unit-tested.
-import type { RunResult } from '../../core/router/execute';
+import type { RunResult } from '../router/execute';
 
 /** Why the answer must not be applied, or undefined when it may be. An aborted run is not a problem to report: check `aborted` first. */
 export function unusableAnswer(result: Pick<RunResult, 'aborted' | 'final' | 'model'>): string | undefined {

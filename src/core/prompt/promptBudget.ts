@@ -1,8 +1,8 @@
 // How many prompt tokens a request may use: what the smallest model of its route can take with room
 // for the answer, and never more than the feature's own cap (cost and latency). Pure, unit-tested.
-import type { SettingsSnapshot } from '../../core/settings';
-import type { TaskKind } from '../../core/types';
-import { DEFAULT_OUTPUT_TOKENS } from '../../core/router/route';
+import type { SettingsSnapshot } from '../settings';
+import type { TaskKind } from '../types';
+import { DEFAULT_OUTPUT_TOKENS } from '../router/route';
 
 /** Below this a prompt is not worth sending; the route's models are too small for the task. */
 export const MIN_PROMPT_TOKENS = 1024;

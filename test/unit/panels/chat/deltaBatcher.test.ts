@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { DeltaBatcher } from '../../../src/vscode/chat/deltaBatcher';
-import type { BatchTimer } from '../../../src/vscode/chat/deltaBatcher';
+import { DeltaBatcher } from '../../../../src/panels/chat/deltaBatcher';
+import type { BatchTimer } from '../../../../src/panels/chat/deltaBatcher';
 
 /** A fake clock whose timers run when time is advanced. */
 class FakeTimer implements BatchTimer {
