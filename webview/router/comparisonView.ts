@@ -3,7 +3,7 @@
 import type { VoteChoice, VoteTag } from '../../src/core/ratings/blinding';
 import type { ComparisonSide, RouterHostMessageOf } from '../../src/shared/routerProtocol';
 import type { ViewHost } from './decisionsView';
-import { button, clear, h } from './dom';
+import { button, clear, h } from '../common/dom';
 import { formatMs, formatUsd, formatWhen } from './format';
 
 const CHOICES: readonly { choice: VoteChoice; label: string }[] = [

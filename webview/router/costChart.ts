@@ -1,7 +1,7 @@
 // Spend per day as stacked bars in plain SVG. Colours come from CSS classes mapped to the theme's
 // --vscode-charts-* variables, so the chart follows light, dark and high-contrast themes.
 import type { CostSeries, CostSummary } from '../../src/core/panel/costSummary';
-import { svg } from './dom';
+import { svg } from '../common/dom';
 import { formatDayKey, formatUsd } from './format';
 
 export const CHART_HEIGHT = 220;

@@ -2,7 +2,7 @@
 import type { CostSplit, CostSummary } from '../../src/core/panel/costSummary';
 import type { ViewHost } from './decisionsView';
 import { chartLabel, renderCostChart, seriesClass } from './costChart';
-import { clear, h } from './dom';
+import { clear, h } from '../common/dom';
 import { formatDayKey, formatMs, formatPercent, formatUsd, plural } from './format';
 
 const NEAR_LIMIT = 0.8;

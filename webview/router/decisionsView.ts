@@ -3,8 +3,8 @@
 import type { DecisionFilter, FilterOptions } from '../../src/core/panel/decisionIndex';
 import type { DecisionRowView } from '../../src/core/panel/rowView';
 import type { RouterHostMessageOf, RouterPanelSnapshot, RouterWebviewMessage } from '../../src/shared/routerProtocol';
-import type { Child } from './dom';
-import { button, clear, fillSelect, h, labelledSelect } from './dom';
+import type { Child } from '../common/dom';
+import { button, clear, fillSelect, h, labelledSelect } from '../common/dom';
 import { formatCount, formatFullTime, formatMs, formatTokens, formatUsd, formatWhen, plural } from './format';
 
 export interface ViewHost {

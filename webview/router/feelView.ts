@@ -8,7 +8,7 @@ import type { DriftComparison, VersionStats } from '../../src/core/panel/feelSum
 import type { RouterHostMessageOf, RouterPanelSnapshot } from '../../src/shared/routerProtocol';
 import { ComparisonView } from './comparisonView';
 import type { ViewHost } from './decisionsView';
-import { button, clear, h } from './dom';
+import { button, clear, h } from '../common/dom';
 import { formatCount, formatFullTime, formatMs, formatPercent, formatUsd, formatWhen } from './format';
 
 const MAX_COMPARISONS = 12;
