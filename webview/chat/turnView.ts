@@ -1,6 +1,6 @@
 // One question and its answer: the streamed body, fallbacks, errors with actions, and the meta footer.
 import type { AnswerMeta, ChatAction, ChatFallback, ChatModelOption, ChatTurn, ChatWebviewMessage } from '../../src/shared/protocol';
-import { button, h } from './dom';
+import { button, h } from '../common/dom';
 import { formatCost, formatDuration, formatTokens } from './format';
 import { StreamingMarkdownView } from './markdown';
 
