@@ -2,7 +2,8 @@
 // --vscode-charts-* variables, so the chart follows light, dark and high-contrast themes.
 import type { CostSeries, CostSummary } from '../../src/core/panel/costSummary';
 import { svg } from '../common/dom';
-import { formatDayKey, formatUsd } from './format';
+import { formatUsd } from '../../src/core/format';
+import { formatDayKey } from './format';
 
 export const CHART_HEIGHT = 220;
 const MARGIN = { top: 12, right: 12, bottom: 28, left: 60 };

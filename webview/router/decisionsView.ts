@@ -5,7 +5,8 @@ import type { DecisionRowView } from '../../src/core/panel/rowView';
 import type { RouterHostMessageOf, RouterPanelSnapshot, RouterWebviewMessage } from '../../src/shared/routerProtocol';
 import type { Child } from '../common/dom';
 import { button, clear, fillSelect, h, labelledSelect } from '../common/dom';
-import { formatCount, formatFullTime, formatMs, formatTokens, formatUsd, formatWhen, plural } from './format';
+import { durationOrMissing, tokensOrMissing, usdOrMissing } from '../common/format';
+import { formatCount, formatFullTime, formatWhen, plural } from './format';
 
 export interface ViewHost {
   post(message: RouterWebviewMessage): void;
@@ -111,15 +112,17 @@ function fillRow(row: DecisionRowView, index: number, isOpen: boolean): HTMLTabl
     c5.title = row.hops.map((x) => x.text).join('\n');
   }
   c6.textContent =
-    row.inputTokens === null && row.outputTokens === null ? '—' : `${formatTokens(row.inputTokens)} → ${formatTokens(row.outputTokens)}`;
+    row.inputTokens === null && row.outputTokens === null
+      ? '—'
+      : `${tokensOrMissing(row.inputTokens)} → ${tokensOrMissing(row.outputTokens)}`;
   if (row.inputTokens !== null)
     c6.title = `input ${row.inputTokens}, output ${row.outputTokens}, cache read ${row.cacheReadTokens}, cache write ${row.cacheWriteTokens}`;
   if (row.local && row.costUsd === 0) {
     c7.textContent = '$0';
     c7.classList.add('muted');
     c7.title = 'Local model: free';
-  } else c7.textContent = formatUsd(row.costUsd);
-  c8.textContent = `${formatMs(row.ttftMs)} / ${formatMs(row.totalMs)}`;
+  } else c7.textContent = usdOrMissing(row.costUsd);
+  c8.textContent = `${durationOrMissing(row.ttftMs)} / ${durationOrMissing(row.totalMs)}`;
   const outcome = c9.firstElementChild as HTMLElement;
   // A completion stays pending until accepted: to the user it was shown and not (yet) taken.
   const shownOnly = row.task === 'completion' && row.outcome === 'pending';
@@ -447,8 +450,8 @@ export class DecisionsView {
           ? 'not reported'
           : `${formatCount(row.inputTokens)} in, ${formatCount(row.outputTokens ?? 0)} out, ${formatCount(row.cacheReadTokens ?? 0)} cache read, ${formatCount(row.cacheWriteTokens ?? 0)} cache write`,
       ],
-      ['Cost', `${formatUsd(row.costUsd)}${row.estimatedCostUsd !== null ? ` (estimated ${formatUsd(row.estimatedCostUsd)})` : ''}`],
-      ['Latency', `first token ${formatMs(row.ttftMs)}, total ${formatMs(row.totalMs)}`],
+      ['Cost', `${usdOrMissing(row.costUsd)}${row.estimatedCostUsd !== null ? ` (estimated ${usdOrMissing(row.estimatedCostUsd)})` : ''}`],
+      ['Latency', `first token ${durationOrMissing(row.ttftMs)}, total ${durationOrMissing(row.totalMs)}`],
     ];
     if (row.difficulty)
       facts.push([
