@@ -3,7 +3,7 @@
 import type { ChatHostMessage, ChatModelOption, ChatPin, ChatTurn, ChatWebviewMessage, ContextChip } from '../src/shared/protocol';
 import { MAX_CODE_CHARS } from '../src/shared/protocol';
 import { Composer } from './chat/composer';
-import { button, h } from './chat/dom';
+import { button, h } from './common/dom';
 import { icon } from './chat/icons';
 import { TurnView } from './chat/turnView';
 

@@ -4,7 +4,7 @@ import type { RouterHostMessage, RouterTab, RouterWebviewMessage } from '../src/
 import { CostView } from './router/costView';
 import { DecisionsView } from './router/decisionsView';
 import type { ViewHost } from './router/decisionsView';
-import { button, h } from './router/dom';
+import { button, h } from './common/dom';
 import { FeelView } from './router/feelView';
 
 type TabId = RouterTab;

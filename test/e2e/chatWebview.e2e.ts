@@ -80,11 +80,16 @@ const FAKE_HOST_SCRIPT = `
 })();
 `;
 
+/** The chat view's stylesheets under media/, in the order the extension links them (src/vscode/webviewHtml.ts). */
+const CHAT_STYLESHEETS = ['base.css', 'chat.css', 'chat/answer.css', 'chat/composer.css'];
+
 function startServer(): Promise<{ url: string; close(): Promise<void> }> {
   const files: Record<string, [string, string]> = {
     '/dist/webview/chat.js': [path.join(ROOT, 'dist', 'webview', 'chat.js'), 'text/javascript'],
     '/dist/webview/chat.js.map': [path.join(ROOT, 'dist', 'webview', 'chat.js.map'), 'application/json'],
-    '/media/chat.css': [path.join(ROOT, 'media', 'chat.css'), 'text/css'],
+    ...Object.fromEntries(
+      CHAT_STYLESHEETS.map((file): [string, [string, string]] => [`/media/${file}`, [path.join(ROOT, 'media', file), 'text/css']]),
+    ),
   };
   const server = http.createServer((req, res) => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -96,7 +101,7 @@ function startServer(): Promise<{ url: string; close(): Promise<void> }> {
           origin,
           bundle: 'chat',
           title: 'Switchboard Chat',
-          stylesheets: ['/media/chat.css'],
+          stylesheets: CHAT_STYLESHEETS.map((file) => `/media/${file}`),
           fakeHostScript: FAKE_HOST_SCRIPT,
         }),
       );

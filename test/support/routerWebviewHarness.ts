@@ -182,8 +182,11 @@ window.acquireVsCodeApi = () => {
 };
 `;
 
+/** The router panel's stylesheets under media/, in the order the extension links them (src/vscode/webviewHtml.ts). */
+const ROUTER_STYLESHEETS = ['base.css', 'router.css', 'router/decisions.css', 'router/cost.css', 'router/feel.css'];
+
 export function pageHtml(origin: string, theme: Theme, nonce: string): string {
-  const stylesheets = [`/theme/${theme}.css`, '/media/router.css'];
+  const stylesheets = [`/theme/${theme}.css`, ...ROUTER_STYLESHEETS.map((file) => `/media/${file}`)];
   return webviewTestPageHtml({
     origin,
     nonce,
@@ -206,10 +209,12 @@ export interface WebviewServer {
   close(): Promise<void>;
 }
 
-/** Serves the page, the theme css, media/router.css and dist/webview/router.js on 127.0.0.1 (random port). */
+/** Serves the page, the theme css, the router panel's stylesheets and dist/webview/router.js on 127.0.0.1 (random port). */
 export async function startWebviewServer(): Promise<WebviewServer> {
   const files: Record<string, [string, string]> = {
-    '/media/router.css': [path.join(ROOT, 'media', 'router.css'), 'text/css'],
+    ...Object.fromEntries(
+      ROUTER_STYLESHEETS.map((file): [string, [string, string]] => [`/media/${file}`, [path.join(ROOT, 'media', file), 'text/css']]),
+    ),
     '/dist/webview/router.js': [path.join(ROOT, 'dist', 'webview', 'router.js'), 'text/javascript'],
   };
   let origin = '';

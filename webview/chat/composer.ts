@@ -2,7 +2,7 @@
 import type { Tier } from '../../src/core/types';
 import type { ChatModelOption, ChatPin, ContextChip, PinScope } from '../../src/shared/protocol';
 import { MAX_CHAT_TEXT_CHARS } from '../../src/shared/protocol';
-import { button, h } from './dom';
+import { button, h } from '../common/dom';
 import { icon } from './icons';
 import type { IconName } from './icons';
 

@@ -4,7 +4,7 @@ import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
 import type { Token, TokensList } from 'marked';
 import { CODE_CHUNK_LINES, chunkedCodeHtml, codeChunkHtml } from './codeChunks';
-import { button, h } from './dom';
+import { button, h } from '../common/dom';
 import { escapeHtml, fenceLanguage, highlightCode } from './highlight';
 
 const markdown = new Marked({

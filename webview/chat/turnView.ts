@@ -1,7 +1,8 @@
 // One question and its answer: the streamed body, fallbacks, errors with actions, and the meta footer.
 import type { AnswerMeta, ChatAction, ChatFallback, ChatModelOption, ChatTurn, ChatWebviewMessage } from '../../src/shared/protocol';
-import { button, h } from './dom';
-import { formatCost, formatDuration, formatTokens } from './format';
+import { button, h } from '../common/dom';
+import { formatDuration, formatTokens } from '../../src/core/format';
+import { formatCost } from './format';
 import { StreamingMarkdownView } from './markdown';
 
 export type TurnState = 'waiting' | 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';

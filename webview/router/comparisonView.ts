@@ -3,8 +3,9 @@
 import type { VoteChoice, VoteTag } from '../../src/core/ratings/blinding';
 import type { ComparisonSide, RouterHostMessageOf } from '../../src/shared/routerProtocol';
 import type { ViewHost } from './decisionsView';
-import { button, clear, h } from './dom';
-import { formatMs, formatUsd, formatWhen } from './format';
+import { button, clear, h } from '../common/dom';
+import { durationOrMissing, usdOrMissing } from '../common/format';
+import { formatWhen } from './format';
 
 const CHOICES: readonly { choice: VoteChoice; label: string }[] = [
   { choice: 'a', label: 'A is better' },
@@ -97,7 +98,7 @@ export class ComparisonView {
     const s = this.sides[msg.side];
     s.done = true;
     s.element.classList.add('done');
-    const parts = [`first token ${formatMs(msg.ttftMs)}`, `total ${formatMs(msg.totalMs)}`, formatUsd(msg.costUsd)];
+    const parts = [`first token ${durationOrMissing(msg.ttftMs)}`, `total ${durationOrMissing(msg.totalMs)}`, usdOrMissing(msg.costUsd)];
     clear(s.status, msg.error ? h('span', { class: 'error-text' }, msg.error) : null, h('span', {}, parts.join(' · ')));
     if (this.sides.a.done && this.sides.b.done && this.voted === undefined) {
       for (const b of this.voteButtons) b.disabled = false;

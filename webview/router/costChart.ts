@@ -1,8 +1,9 @@
 // Spend per day as stacked bars in plain SVG. Colours come from CSS classes mapped to the theme's
 // --vscode-charts-* variables, so the chart follows light, dark and high-contrast themes.
 import type { CostSeries, CostSummary } from '../../src/shared/routerPanelData';
-import { svg } from './dom';
-import { formatDayKey, formatUsd } from './format';
+import { svg } from '../common/dom';
+import { formatUsd } from '../../src/core/format';
+import { formatDayKey } from './format';
 
 export const CHART_HEIGHT = 220;
 const MARGIN = { top: 12, right: 12, bottom: 28, left: 60 };

@@ -2,8 +2,9 @@
 import type { CostSplit, CostSummary } from '../../src/shared/routerPanelData';
 import type { ViewHost } from './decisionsView';
 import { chartLabel, renderCostChart, seriesClass } from './costChart';
-import { clear, h } from './dom';
-import { formatDayKey, formatMs, formatPercent, formatUsd, plural } from './format';
+import { clear, h } from '../common/dom';
+import { formatDuration, formatUsd } from '../../src/core/format';
+import { formatDayKey, formatPercent, plural } from './format';
 
 const NEAR_LIMIT = 0.8;
 
@@ -132,7 +133,7 @@ export class CostView {
         h(
           'p',
           {},
-          `Local models answered ${plural(t.localRequests, 'request')} in the last ${summary.days.length} days for $0, using ${formatMs(t.localMs)} of model time.`,
+          `Local models answered ${plural(t.localRequests, 'request')} in the last ${summary.days.length} days for $0, using ${formatDuration(t.localMs)} of model time.`,
         ),
       );
     if (t.unpricedRequests > 0)

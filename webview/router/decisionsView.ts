@@ -1,10 +1,10 @@
 // The decision log: filter selects, a paged table (the host filters and pages, so the DOM holds one
-// page), rows that expand to every candidate and why it was kept or dropped, live inserts, export.
+// page), rows that expand (built in decisionRows.ts), keyboard moves between rows, live inserts, export.
 import type { DecisionFilter, DecisionRowView, FilterOptions } from '../../src/shared/routerPanelData';
 import type { RouterHostMessageOf, RouterPanelSnapshot, RouterWebviewMessage } from '../../src/shared/routerProtocol';
-import type { Child } from './dom';
-import { button, clear, fillSelect, h, labelledSelect } from './dom';
-import { formatCount, formatFullTime, formatMs, formatTokens, formatUsd, formatWhen, plural } from './format';
+import { button, clear, fillSelect, h, labelledSelect } from '../common/dom';
+import { DECISION_COLUMNS, decisionDetailRow, decisionRow } from './decisionRows';
+import { formatCount, plural } from './format';
 
 export interface ViewHost {
   post(message: RouterWebviewMessage): void;
@@ -23,7 +23,6 @@ const FIELDS: readonly { field: FilterField; label: string }[] = [
 const ALL = '';
 /** Row height in px the first chunk is sized by (a little under the real one, so the chunk covers the view). */
 const ROW_PX = 24;
-const COLUMNS = ['', 'Time', 'Task', 'Model', 'Why', 'Fallbacks', 'Tokens in → out', 'Cost', 'First token / total', 'Outcome'];
 
 /** Select values are JSON so `null` (no workspace) and any string round-trip. */
 function encode(value: string | null | undefined): string {
@@ -38,94 +37,6 @@ function workspaceLabel(ws: string | null): string {
   if (ws === null) return '(no workspace)';
   const parts = ws.split(/[\\/]/).filter(Boolean);
   return parts.length > 0 ? parts[parts.length - 1] : ws;
-}
-
-function badge(text: string, kind: string, title?: string): HTMLElement {
-  return h('span', { class: `badge badge-${kind}`, title }, text);
-}
-
-let rowTemplate: HTMLTableRowElement | undefined;
-
-/** One row's structure, built once; every row is a deep clone with its text filled in (several times faster than building it). */
-function template(): HTMLTableRowElement {
-  rowTemplate ??= h(
-    'tr',
-    { class: 'row' },
-    h(
-      'td',
-      { class: 'col-0' },
-      button(h('span', { class: 'chevron', 'aria-hidden': 'true' }), { class: 'expand', 'aria-expanded': 'false' }),
-    ),
-    h('td', { class: 'col-1 time' }),
-    h('td', { class: 'col-2' }, document.createTextNode(''), h('span', { class: 'muted' })),
-    h('td', { class: 'col-3' }, h('div', { class: 'model-cell' }, h('span', { class: 'model-name' }), h('span', { class: 'badge' }))),
-    h('td', { class: 'col-4 why' }, h('span', { class: 'badge badge-dropped' }), document.createTextNode(' '), document.createTextNode('')),
-    h('td', { class: 'col-5' }),
-    h('td', { class: 'col-6 num' }),
-    h('td', { class: 'col-7 num' }),
-    h('td', { class: 'col-8 num' }),
-    h('td', { class: 'col-9' }, h('span', { class: 'badge' })),
-  );
-  return rowTemplate;
-}
-
-function fillRow(row: DecisionRowView, index: number, isOpen: boolean): HTMLTableRowElement {
-  const tr = template().cloneNode(true) as HTMLTableRowElement;
-  const [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = Array.from(tr.children) as HTMLTableCellElement[];
-  if (isOpen) tr.classList.add('open');
-  tr.dataset.id = row.id;
-  tr.dataset.index = String(index);
-  const when = formatFullTime(row.time);
-  const toggle = c0.firstElementChild as HTMLButtonElement;
-  toggle.setAttribute('aria-label', `Details of the ${row.task} decision at ${when}`);
-  if (isOpen) {
-    toggle.setAttribute('aria-expanded', 'true');
-    toggle.setAttribute('aria-controls', `detail-${row.id}`);
-  }
-  c1.textContent = formatWhen(row.time);
-  c1.title = when;
-  (c2.firstChild as Text).data = row.task;
-  const language = c2.lastElementChild as HTMLElement;
-  if (row.language) language.textContent = ` · ${row.language}`;
-  else language.remove();
-  const modelName = c3.firstElementChild!.firstElementChild as HTMLElement;
-  const tier = c3.firstElementChild!.lastElementChild as HTMLElement;
-  modelName.textContent = row.model ?? 'none';
-  if (row.model) modelName.title = row.model;
-  if (row.tier) {
-    tier.textContent = row.tier;
-    tier.className = `badge badge-tier-${row.tier}`;
-  } else tier.remove();
-  const dropped = c4.firstElementChild as HTMLElement;
-  if (row.dropped > 0) dropped.textContent = `${row.dropped} dropped`;
-  else dropped.remove();
-  (c4.lastChild as Text).data = row.explanation;
-  c4.title = row.explanation;
-  if (row.hops.length === 0) {
-    c5.textContent = '—';
-    c5.classList.add('muted');
-  } else {
-    c5.textContent = row.hops.length === 1 ? row.hops[0].text : plural(row.hops.length, 'hop');
-    c5.classList.add('hop');
-    c5.title = row.hops.map((x) => x.text).join('\n');
-  }
-  c6.textContent =
-    row.inputTokens === null && row.outputTokens === null ? '—' : `${formatTokens(row.inputTokens)} → ${formatTokens(row.outputTokens)}`;
-  if (row.inputTokens !== null)
-    c6.title = `input ${row.inputTokens}, output ${row.outputTokens}, cache read ${row.cacheReadTokens}, cache write ${row.cacheWriteTokens}`;
-  if (row.local && row.costUsd === 0) {
-    c7.textContent = '$0';
-    c7.classList.add('muted');
-    c7.title = 'Local model: free';
-  } else c7.textContent = formatUsd(row.costUsd);
-  c8.textContent = `${formatMs(row.ttftMs)} / ${formatMs(row.totalMs)}`;
-  const outcome = c9.firstElementChild as HTMLElement;
-  // A completion stays pending until accepted: to the user it was shown and not (yet) taken.
-  const shownOnly = row.task === 'completion' && row.outcome === 'pending';
-  outcome.textContent = shownOnly ? 'shown' : row.outcome;
-  if (shownOnly) outcome.title = 'Shown as ghost text, not accepted';
-  outcome.className = `badge badge-outcome-${row.outcome}`;
-  return tr;
 }
 
 export class DecisionsView {
@@ -202,7 +113,9 @@ export class DecisionsView {
         h(
           'tr',
           {},
-          ...COLUMNS.map((c, i) => h('th', { scope: 'col', class: `col-${i}` }, i === 0 ? h('span', { class: 'sr-only' }, 'Details') : c)),
+          ...DECISION_COLUMNS.map((c, i) =>
+            h('th', { scope: 'col', class: `col-${i}` }, i === 0 ? h('span', { class: 'sr-only' }, 'Details') : c),
+          ),
         ),
       ),
       this.tbody,
@@ -412,71 +325,9 @@ export class DecisionsView {
   }
 
   private appendRow(parent: DocumentFragment | HTMLElement, row: DecisionRowView, index: number): void {
-    const tr = fillRow(row, index, this.expanded.has(row.id));
+    const tr = decisionRow(row, index, this.expanded.has(row.id));
     parent.appendChild(tr);
-    if (this.expanded.has(row.id)) parent.appendChild(this.detailRow(row));
-  }
-
-  private detailRow(row: DecisionRowView): HTMLTableRowElement {
-    const candidates = h(
-      'ol',
-      { class: 'candidates', 'aria-label': 'Candidates in route order' },
-      ...row.candidates.map((c) =>
-        h(
-          'li',
-          { class: c.kept ? 'kept' : 'dropped' },
-          h('span', { class: 'verdict' }, c.kept ? (c.id === row.chosen ? 'chosen' : 'kept') : 'dropped'),
-          ' ',
-          h('span', { class: 'candidate-id' }, c.id),
-          badge(c.tier, `tier-${c.tier}`),
-          c.source !== 'route' ? badge(c.source, 'source') : null,
-          c.reason ? h('span', { class: 'reason' }, c.reason) : null,
-        ),
-      ),
-    );
-    const facts: [string, Child][] = [
-      [
-        'Chosen',
-        row.chosen === null ? 'none' : row.chosen === row.model ? row.chosen : `${row.chosen} (answered by ${row.model ?? 'none'})`,
-      ],
-      ['Why', row.explanation || '—'],
-      [
-        'Usage',
-        row.inputTokens === null
-          ? 'not reported'
-          : `${formatCount(row.inputTokens)} in, ${formatCount(row.outputTokens ?? 0)} out, ${formatCount(row.cacheReadTokens ?? 0)} cache read, ${formatCount(row.cacheWriteTokens ?? 0)} cache write`,
-      ],
-      ['Cost', `${formatUsd(row.costUsd)}${row.estimatedCostUsd !== null ? ` (estimated ${formatUsd(row.estimatedCostUsd)})` : ''}`],
-      ['Latency', `first token ${formatMs(row.ttftMs)}, total ${formatMs(row.totalMs)}`],
-    ];
-    if (row.difficulty)
-      facts.push([
-        'Difficulty',
-        `${row.difficulty.score.toFixed(2)}${row.difficulty.escalated ? ' (escalated)' : ''}${row.difficulty.reasons.length ? `: ${row.difficulty.reasons.join('; ')}` : ''}`,
-      ]);
-    if (row.servedModel || row.modelVersion)
-      facts.push([
-        'Served as',
-        [row.servedModel, row.modelVersion && row.modelVersion !== row.servedModel ? row.modelVersion : null].filter(Boolean).join(' · '),
-      ]);
-    facts.push(['Workspace', row.workspace ?? '(no workspace)']);
-    facts.push(['Decision id', h('code', {}, row.id)]);
-    const dl = h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
-    const cell = h(
-      'td',
-      { colspan: COLUMNS.length },
-      h(
-        'div',
-        { class: 'detail-grid' },
-        h('div', {}, h('h4', {}, `Candidates (${row.candidates.length - row.dropped} kept, ${row.dropped} dropped)`), candidates),
-        h('div', {}, dl),
-      ),
-      row.hops.length > 0
-        ? h('div', {}, h('h4', {}, 'Fallbacks'), h('ol', { class: 'hops' }, ...row.hops.map((x) => h('li', {}, x.text))))
-        : null,
-      row.error ? h('p', { class: 'error-text', role: 'note' }, row.error) : null,
-    );
-    return h('tr', { class: 'detail', id: `detail-${row.id}` }, cell);
+    if (this.expanded.has(row.id)) parent.appendChild(decisionDetailRow(row));
   }
 
   private removeRowElements(id: string): void {
@@ -509,7 +360,7 @@ export class DecisionsView {
       toggle.removeAttribute('aria-controls');
     } else if (row) {
       this.expanded.add(id);
-      tr.after(this.detailRow(row));
+      tr.after(decisionDetailRow(row));
       tr.classList.add('open');
       toggle.setAttribute('aria-expanded', 'true');
       toggle.setAttribute('aria-controls', `detail-${id}`);

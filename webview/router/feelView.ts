@@ -8,8 +8,9 @@ import type { DriftComparison, VersionStats } from '../../src/shared/routerPanel
 import type { RouterHostMessageOf, RouterPanelSnapshot } from '../../src/shared/routerProtocol';
 import { ComparisonView } from './comparisonView';
 import type { ViewHost } from './decisionsView';
-import { button, clear, h } from './dom';
-import { formatCount, formatFullTime, formatMs, formatPercent, formatUsd, formatWhen } from './format';
+import { button, clear, h } from '../common/dom';
+import { durationOrMissing, usdOrMissing } from '../common/format';
+import { formatCount, formatFullTime, formatPercent, formatWhen } from './format';
 
 const MAX_COMPARISONS = 12;
 
@@ -227,9 +228,9 @@ export class FeelView {
         (s) =>
           s.completionsShown ? `${formatPercent(s.completionsAccepted / s.completionsShown)} of ${formatCount(s.completionsShown)}` : '—',
       ],
-      ['Median first token', (s) => formatMs(s.medianTtftMs)],
-      ['Median total', (s) => formatMs(s.medianTotalMs)],
-      ['Mean cost', (s) => formatUsd(s.meanCostUsd)],
+      ['Median first token', (s) => durationOrMissing(s.medianTtftMs)],
+      ['Median total', (s) => durationOrMissing(s.medianTotalMs)],
+      ['Mean cost', (s) => usdOrMissing(s.meanCostUsd)],
       ['Mean output tokens', (s) => (s.meanOutputTokens === null ? '—' : formatCount(Math.round(s.meanOutputTokens)))],
     ];
     clear(

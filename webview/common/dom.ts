@@ -1,4 +1,4 @@
-// Element builders for the router panel: attributes are set as attributes, text as text — never HTML strings.
+// Element builders for both webviews: attributes are set as attributes, text as text — never HTML strings.
 
 export type Child = Node | string | null | undefined | false;
 export type Attributes = Record<string, string | number | boolean | null | undefined>;
@@ -34,7 +34,7 @@ export function svg<K extends keyof SVGElementTagNameMap>(
   return element;
 }
 
-/** A plain button (never a form submit). */
+/** A plain button (never a form submit); `content` is its text and/or an icon. */
 export function button(content: Child | Child[], attributes: Attributes = {}): HTMLButtonElement {
   return h('button', { type: 'button', ...attributes }, ...(Array.isArray(content) ? content : [content]));
 }
