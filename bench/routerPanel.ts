@@ -9,7 +9,7 @@ import { DecisionIndex } from '../src/core/panel/decisionIndex';
 import { pickFrontierReference } from '../src/core/panel/costSummary';
 import { RouterPanelSession } from '../src/core/panel/routerPanelSession';
 import { toRowView } from '../src/core/panel/rowView';
-import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../src/core/settings';
+import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../src/core/settings/schema';
 import type { RouterHostMessage } from '../src/shared/routerProtocol';
 import { DEFAULT_PAGE_LIMIT } from '../src/shared/routerProtocol';
 import { buildWebviewBundles, launchChromium, openRouterWebview, startWebviewServer } from '../test/support/routerWebviewHarness';

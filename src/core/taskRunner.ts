@@ -1,8 +1,8 @@
 // One routed request from start to ledger line: budget → route → run through the fallback chain →
 // record. Chat, edit, refactor, completion and A/B comparisons all go through here.
 import type { Ports } from './ports';
-import type { SettingsSnapshot } from './settings';
-import { modelEndpoint } from './settings';
+import type { SettingsSnapshot } from './settings/schema';
+import { modelEndpoint } from './settings/schema';
 import type { ModelRef, TaskKind } from './types';
 import type { ModelProvider } from './providers/provider';
 import type { createProvider } from './providers/createProvider';

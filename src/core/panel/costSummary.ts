@@ -1,8 +1,8 @@
 // Spend by day × (tier | model), totals, budget fractions, and what the same usage would have cost at a
 // frontier model's price — aggregated incrementally so a live decision costs O(1), a summary O(cells).
 import type { DecisionRecord } from '../router/decision';
-import type { SettingsSnapshot } from '../settings';
-import { isLocalEndpoint, modelEndpoint } from '../settings';
+import type { SettingsSnapshot } from '../settings/schema';
+import { isLocalEndpoint, modelEndpoint } from '../settings/schema';
 import type { PriceTable, ResolvedPrice } from '../cost/price';
 import { BUNDLED_PRICES, costOfUsage, priceOf } from '../cost/price';
 import { dayKeyOf, monthKeyOf } from '../cost/calendar';

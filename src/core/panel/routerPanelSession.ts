@@ -5,7 +5,7 @@ import type { DecisionRecord, OutcomeUpdateRecord } from '../router/decision';
 import type { PairwiseVote } from '../ratings/blinding';
 import type { DriftEvent, KnownVersion } from '../ratings/drift';
 import { detectDrift, noteModelVersion } from '../ratings/drift';
-import type { SettingsSnapshot } from '../settings';
+import type { SettingsSnapshot } from '../settings/schema';
 import type { TaskKind } from '../types';
 import type { RouterHostMessage, RouterPanelSnapshot, RouterWebviewMessage } from '../../shared/routerProtocol';
 import { DEFAULT_PAGE_LIMIT } from '../../shared/routerProtocol';

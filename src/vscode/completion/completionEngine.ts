@@ -1,8 +1,8 @@
 // Sets up the completion model for one workspace: route once, build the provider, read the
 // model's template from Ollama, plan the FIM format, and own the pipeline built from all that.
 import type { Logger, Ports } from '../../core/ports';
-import type { SettingsSnapshot } from '../../core/settings';
-import { modelEndpoint } from '../../core/settings';
+import type { SettingsSnapshot } from '../../core/settings/schema';
+import { modelEndpoint } from '../../core/settings/schema';
 import type { ModelRef } from '../../core/types';
 import type { ModelProvider } from '../../core/providers/provider';
 import type { ProviderFactory, TaskRunner } from '../../core/taskRunner';

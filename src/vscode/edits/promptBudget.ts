@@ -1,6 +1,6 @@
 // How many prompt tokens a request may use: what the smallest model of its route can take with room
 // for the answer, and never more than the feature's own cap (cost and latency). Pure, unit-tested.
-import type { SettingsSnapshot } from '../../core/settings';
+import type { SettingsSnapshot } from '../../core/settings/schema';
 import type { TaskKind } from '../../core/types';
 import { DEFAULT_OUTPUT_TOKENS } from '../../core/router/route';
 

@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SETTING_VALUES, FIM_FAMILY_SETTINGS, SETTING_KEYS, SETTING_SPECS, SETTINGS_SECTION } from '../../../src/core/settings';
+import {
+  DEFAULT_SETTING_VALUES,
+  FIM_FAMILY_SETTINGS,
+  SETTING_KEYS,
+  SETTING_SPECS,
+  SETTINGS_SECTION,
+} from '../../../src/core/settings/schema';
 
 interface ConfigurationProperty {
   type?: string | string[];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { InspectedSettings, SettingsSnapshot } from '../../../src/core/settings';
+import type { InspectedSettings, SettingsSnapshot } from '../../../src/core/settings/schema';
 import {
   DEFAULT_MODELS,
   DEFAULT_SETTINGS,
@@ -10,7 +10,7 @@ import {
   isLocalEndpoint,
   mergeSettingScopes,
   resolveSettings,
-} from '../../../src/core/settings';
+} from '../../../src/core/settings/schema';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

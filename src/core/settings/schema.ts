@@ -1,9 +1,9 @@
 // The settings snapshot the core runs on: schema, defaults, scope merging, trust filtering and validation.
 import { z } from 'zod';
-import type { ModelRef, ProviderKind, TaskKind, Tier } from './types';
-import { priceTableEntry } from './cost/price';
-import type { LedgerRetention } from './cost/ledgerRetention';
-import { DEFAULT_RETENTION, MIN_RETENTION_DAYS } from './cost/ledgerRetention';
+import type { ModelRef, ProviderKind, TaskKind, Tier } from '../types';
+import { priceTableEntry } from '../cost/price';
+import type { LedgerRetention } from '../cost/ledgerRetention';
+import { DEFAULT_RETENTION, MIN_RETENTION_DAYS } from '../cost/ledgerRetention';
 
 export const SETTINGS_SECTION = 'switchboard';
 
