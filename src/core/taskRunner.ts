@@ -2,7 +2,7 @@
 // record. Chat, edit, refactor, completion and A/B comparisons all go through here.
 import type { Ports } from './ports';
 import type { SettingsSnapshot } from './settings/schema';
-import { modelEndpoint } from './settings/schema';
+import { modelEndpoint } from './endpoints';
 import type { ModelRef, TaskKind } from './types';
 import type { ModelProvider } from './providers/provider';
 import type { createProvider } from './providers/createProvider';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { TASK_KINDS } from '../core/types';
 import type { TaskKind } from '../core/types';
 import type { Decision } from '../core/router/route';
-import { modelEndpoint } from '../core/settings/schema';
+import { modelEndpoint } from '../core/endpoints';
 import type { Services } from './services';
 
 /** What the command returns (also to tests and other commands): the decision per task, without running anything. */

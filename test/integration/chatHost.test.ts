@@ -8,8 +8,9 @@ import { HISTORY_STATE_KEY, toStoredHistory } from '../../src/vscode/chat/chatHi
 import { TaskRunner } from '../../src/core/taskRunner';
 import { ModelHealth } from '../../src/core/router/health';
 import { BudgetGuard } from '../../src/core/cost/budgets';
-import { effectiveSettings } from '../../src/core/settings/schema';
-import type { InspectedSettings, SettingsSnapshot } from '../../src/core/settings/schema';
+import { effectiveSettings } from '../../src/core/settings/validate';
+import type { InspectedSettings } from '../../src/core/settings/merge';
+import type { SettingsSnapshot } from '../../src/core/settings/schema';
 import { silentLogger, systemClock } from '../../src/core/ports';
 import type { Ports } from '../../src/core/ports';
 import type { ModelProvider } from '../../src/core/providers/provider';

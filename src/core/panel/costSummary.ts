@@ -2,7 +2,7 @@
 // frontier model's price — aggregated incrementally so a live decision costs O(1), a summary O(cells).
 import type { DecisionRecord } from '../router/decision';
 import type { SettingsSnapshot } from '../settings/schema';
-import { isLocalEndpoint, modelEndpoint } from '../settings/schema';
+import { isLocalEndpoint, modelEndpoint } from '../endpoints';
 import type { PriceTable, ResolvedPrice } from '../cost/price';
 import { BUNDLED_PRICES, costOfUsage, priceOf } from '../cost/price';
 import { dayKeyOf, monthKeyOf } from '../cost/calendar';

@@ -2,7 +2,7 @@
 // later outcome updates appended as their own lines keyed by the decision's id.
 import type { ModelRef, Outcome, TaskKind, Tier, Usage } from '../types';
 import type { SettingsSnapshot } from '../settings/schema';
-import { isLocalEndpoint, modelEndpoint } from '../settings/schema';
+import { isLocalEndpoint, modelEndpoint } from '../endpoints';
 import type { PriceTable } from '../cost/price';
 import { BUNDLED_PRICES, costOfUsage, priceOf } from '../cost/price';
 import { dayKeyOf } from '../cost/calendar';

@@ -2,7 +2,7 @@
 // model's template from Ollama, plan the FIM format, and own the pipeline built from all that.
 import type { Logger, Ports } from '../../core/ports';
 import type { SettingsSnapshot } from '../../core/settings/schema';
-import { modelEndpoint } from '../../core/settings/schema';
+import { modelEndpoint } from '../../core/endpoints';
 import type { ModelRef } from '../../core/types';
 import type { ModelProvider } from '../../core/providers/provider';
 import type { ProviderFactory, TaskRunner } from '../../core/taskRunner';

@@ -5,7 +5,7 @@ import type { Services } from '../services';
 import type { ModelRef } from '../../core/types';
 import type { TaskRequest } from '../../core/taskRunner';
 import type { SettingsSnapshot } from '../../core/settings/schema';
-import { isLocalEndpoint, modelEndpoint } from '../../core/settings/schema';
+import { isLocalEndpoint, modelEndpoint } from '../../core/endpoints';
 import { blindComparison } from '../../core/ratings/blinding';
 import { estimateTokens } from '../../core/edits/editPrompt';
 import type { ComparisonSide } from '../../shared/routerProtocol';

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { InspectedSettings, SettingsSnapshot } from '../../../src/core/settings/schema';
-import {
-  DEFAULT_MODELS,
-  DEFAULT_SETTINGS,
-  completionEnabledFor,
-  effectiveSettings,
-  isLocalEndpoint,
-  mergeSettingScopes,
-  resolveSettings,
-} from '../../../src/core/settings/schema';
+import type { InspectedSettings } from '../../../src/core/settings/merge';
+import { mergeSettingScopes } from '../../../src/core/settings/merge';
+import type { SettingsSnapshot } from '../../../src/core/settings/schema';
+import { DEFAULT_MODELS, DEFAULT_SETTINGS, completionEnabledFor } from '../../../src/core/settings/schema';
+import { effectiveSettings, resolveSettings } from '../../../src/core/settings/validate';
+import { isLocalEndpoint } from '../../../src/core/endpoints';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

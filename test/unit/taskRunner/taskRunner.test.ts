@@ -11,8 +11,8 @@ import { ModelHealth } from '../../../src/core/router/health';
 import { BudgetGuard } from '../../../src/core/cost/budgets';
 import type { Ledger } from '../../../src/core/cost/ledger';
 import { openLedger } from '../../../src/core/cost/ledger';
-import { DEFAULT_SETTINGS } from '../../../src/core/settings/schema';
 import type { SettingsSnapshot } from '../../../src/core/settings/schema';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings/schema';
 import type { TaskEvent, TaskRequest } from '../../../src/core/taskRunner';
 import { TaskRunner } from '../../../src/core/taskRunner';
 
