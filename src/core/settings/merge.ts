@@ -79,7 +79,7 @@ export function mergeSettingScopes(inspected: InspectedSettings, options: { trus
   const trustedModelIds = new Set<string>(DEFAULT_MODELS.map((m) => m.id));
 
   for (const key of SETTING_KEYS) {
-    const spec: SettingSpec<SettingKey> = SETTING_SPECS[key];
+    const spec: SettingSpec = SETTING_SPECS[key];
     const reported = inspected[key] ?? inspected[`${SETTINGS_SECTION}.${key}`];
     const id = `${SETTINGS_SECTION}.${key}`;
     const layers: [SettingLayer, unknown][] = [
@@ -130,7 +130,7 @@ export function mergeSettingScopes(inspected: InspectedSettings, options: { trus
           }
           continue;
         }
-        if (spec.untrusted === 'tightenOnly' && !spec.atLeastAsStrict!(layerValue, value)) {
+        if (spec.untrusted === 'tightenOnly' && !spec.atLeastAsStrict(layerValue, value)) {
           notes.push({
             setting: id,
             layer,

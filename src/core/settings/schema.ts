@@ -1,89 +1,15 @@
-// The settings schema, declared once: each setting's validator, default, scope and trust rule, and the snapshot types.
+// The settings schema, declared once: each setting's validator, default, scope and trust rule, and the snapshot types derived from them.
 import { z } from 'zod';
 import type { ModelRef, ProviderKind, TaskKind, Tier } from '../types';
-import type { LedgerRetention } from '../cost/ledgerRetention';
 import { DEFAULT_RETENTION, MIN_RETENTION_DAYS } from '../cost/ledgerRetention';
 
 export const SETTINGS_SECTION = 'switchboard';
 
-/** How chat decides to hand a question to the frontier tier. */
-export interface ChatEscalation {
-  /** `auto`: escalate when the difficulty score reaches `threshold`; `never`/`always` force it. */
-  mode: 'auto' | 'never' | 'always';
-  /** Difficulty score in [0, 1] at which `auto` escalates. */
-  threshold: number;
-  /** Model ids to escalate to, in order; empty means the models of `switchboard.routes.refactor`. */
-  models: string[];
-}
-
-export type FimFamilySetting = 'auto' | 'qwen2.5-coder' | 'starcoder2' | 'deepseek-coder' | 'codellama' | 'codestral';
-export const FIM_FAMILY_SETTINGS: readonly FimFamilySetting[] = [
-  'auto',
-  'qwen2.5-coder',
-  'starcoder2',
-  'deepseek-coder',
-  'codellama',
-  'codestral',
-];
+export const FIM_FAMILY_SETTINGS = ['auto', 'qwen2.5-coder', 'starcoder2', 'deepseek-coder', 'codellama', 'codestral'] as const;
+export type FimFamilySetting = (typeof FIM_FAMILY_SETTINGS)[number];
 
 /** Whose spend a day/month cap counts: a cap from user settings counts everything, one from the workspace counts that workspace. */
 export type SpendScope = 'all' | 'workspace';
-
-export interface SettingsSnapshot {
-  models: ModelRef[];
-  routes: Record<TaskKind, string[]>;
-  chat: { escalation: ChatEscalation };
-  /** USD; 0 means no limit. */
-  budget: {
-    perRequestUsd: number;
-    perDayUsd: number;
-    perMonthUsd: number;
-    spendScope: { day: SpendScope; month: SpendScope };
-  };
-  /** Most a model's typical (p50) time to first token may be, per task; 0 means no limit. */
-  latencyBudgetMs: Record<TaskKind, number>;
-  privacy: { localOnly: boolean };
-  fallback: { degradeTier: boolean };
-  endpoints: { ollama: string; openai: string; anthropic: string };
-  completion: {
-    enabled: boolean;
-    perLanguage: Record<string, boolean>;
-    fimFamily: FimFamilySetting;
-    maxLines: number;
-    allowCloudFallback: boolean;
-    keepAlive: string;
-  };
-  ab: { sampleRate: number; autoApplyRoutes: boolean };
-  /** How long the spend ledger keeps rotated files, and how large it may grow. */
-  ledger: LedgerRetention;
-}
-
-/** Every setting, keyed by its id under `switchboard.`, with the type it holds. */
-export interface SettingValues {
-  models: ModelRef[];
-  routes: Record<TaskKind, string[]>;
-  'chat.escalation': ChatEscalation;
-  'budget.perRequestUsd': number;
-  'budget.perDayUsd': number;
-  'budget.perMonthUsd': number;
-  latencyBudgetMs: Record<TaskKind, number>;
-  'privacy.localOnly': boolean;
-  'fallback.degradeTier': boolean;
-  'endpoints.ollama': string;
-  'endpoints.openai': string;
-  'endpoints.anthropic': string;
-  'completion.enabled': boolean;
-  'completion.perLanguage': Record<string, boolean>;
-  'completion.fimFamily': FimFamilySetting;
-  'completion.maxLines': number;
-  'completion.allowCloudFallback': boolean;
-  'completion.keepAlive': string;
-  'ab.sampleRate': number;
-  'ab.autoApplyRoutes': boolean;
-  'ledger.retentionDays': number;
-  'ledger.maxMegabytes': number;
-}
-export type SettingKey = keyof SettingValues;
 
 /** VS Code's configuration scopes: `application`/`machine` settings are never taken from a workspace. */
 export type SettingScope = 'application' | 'machine' | 'window' | 'resource';
@@ -129,15 +55,34 @@ export const modelSchema = z
     }
   });
 
+// Annotated with the core's own types, so the snapshot reads `ModelRef[]` and `Record<TaskKind, …>`.
+const modelsSchema: z.ZodType<ModelRef[]> = z.array(modelSchema);
 const routeSchema = z.array(z.string().trim().min(1)).max(32);
-const routesSchema = z.strictObject({ completion: routeSchema, edit: routeSchema, refactor: routeSchema, chat: routeSchema });
+const routesSchema = z.strictObject({
+  completion: routeSchema,
+  edit: routeSchema,
+  refactor: routeSchema,
+  chat: routeSchema,
+}) satisfies z.ZodType<Record<TaskKind, string[]>>;
+
+/** How chat decides to hand a question to the frontier tier. */
 const escalationSchema = z.strictObject({
+  /** `auto`: escalate when the difficulty score reaches `threshold`; `never`/`always` force it. */
   mode: z.enum(['auto', 'never', 'always']),
+  /** Difficulty score in [0, 1] at which `auto` escalates. */
   threshold: z.number().min(0).max(1),
+  /** Model ids to escalate to, in order; empty means the models of `switchboard.routes.refactor`. */
   models: z.array(z.string().trim().min(1)).max(32),
 });
+export type ChatEscalation = z.output<typeof escalationSchema>;
+
 const latencyMs = z.number().int().min(0).max(3_600_000);
-const latencySchema = z.strictObject({ completion: latencyMs, edit: latencyMs, refactor: latencyMs, chat: latencyMs });
+const latencySchema = z.strictObject({
+  completion: latencyMs,
+  edit: latencyMs,
+  refactor: latencyMs,
+  chat: latencyMs,
+}) satisfies z.ZodType<Record<TaskKind, number>>;
 const keepAliveSchema = z.string().regex(/^(-1|0|\d+(\.\d+)?(ms|s|m|h))$/);
 
 // ---------------------------------------------------------------------------------------------
@@ -152,58 +97,36 @@ export const DEFAULT_MODELS: readonly ModelRef[] = deepFreeze([
   { id: 'gpt-6.1-sol', provider: 'openai', model: 'gpt-6.1-sol', tier: 'frontier', contextWindow: 1_050_000 },
 ]);
 
-export const DEFAULT_SETTING_VALUES: Readonly<SettingValues> = deepFreeze({
-  models: DEFAULT_MODELS.map((m) => ({ ...m })),
-  routes: {
-    completion: ['qwen2.5-coder:1.5b-base'],
-    edit: ['gpt-6-luna', 'claude-haiku-4-5'],
-    refactor: ['claude-sonnet-5-5', 'gpt-6.1-sol'],
-    chat: ['gpt-6-luna', 'claude-haiku-4-5'],
-  },
-  'chat.escalation': { mode: 'auto', threshold: 0.5, models: [] },
-  'budget.perRequestUsd': 0,
-  'budget.perDayUsd': 0,
-  'budget.perMonthUsd': 0,
-  latencyBudgetMs: { completion: 1500, edit: 10_000, refactor: 0, chat: 10_000 },
-  'privacy.localOnly': false,
-  'fallback.degradeTier': false,
-  'endpoints.ollama': 'http://127.0.0.1:11434',
-  'endpoints.openai': 'https://api.openai.com/v1',
-  'endpoints.anthropic': 'https://api.anthropic.com',
-  'completion.enabled': true,
-  'completion.perLanguage': { '*': true, plaintext: false, markdown: false, scminput: false },
-  'completion.fimFamily': 'auto',
-  'completion.maxLines': 8,
-  'completion.allowCloudFallback': false,
-  'completion.keepAlive': '30m',
-  'ab.sampleRate': 0,
-  'ab.autoApplyRoutes': false,
-  'ledger.retentionDays': DEFAULT_RETENTION.retentionDays,
-  'ledger.maxMegabytes': DEFAULT_RETENTION.maxMegabytes,
-});
-
 // ---------------------------------------------------------------------------------------------
-// The setting table: one entry per key, the single source the merge, the validation and the
-// package.json configuration consistency test read.
+// The setting table: one entry per key, the single source of the setting types, the defaults, the
+// merge, the validation and the package.json configuration consistency test.
 
 /** How layers combine: later layers replace, merge object properties, or merge model entries by id. */
 export type MergeRule = 'replace' | 'properties' | 'modelsById';
 
 /**
- * What an untrusted workspace may do with a setting: anything, nothing, only make it stricter,
- * or (models) add entries that cannot redirect code or keys.
+ * What an untrusted workspace may do with a setting: anything, nothing, only make it stricter
+ * (judged by `atLeastAsStrict`: whether `candidate` is at least as strict as `base`), or (models)
+ * add entries that cannot redirect code or keys.
  */
-type UntrustedRule = 'allow' | 'ignore' | 'tightenOnly' | 'modelEntries';
+type UntrustedRule =
+  | { untrusted: 'allow' | 'ignore' | 'modelEntries' }
+  | { untrusted: 'tightenOnly'; atLeastAsStrict: (candidate: unknown, base: unknown) => boolean };
 
-export interface SettingSpec<K extends SettingKey> {
-  schema: z.ZodType<SettingValues[K]>;
+export type SettingSpec<S extends z.ZodType = z.ZodType> = {
+  /** What a valid value is; the setting's type is this schema's output. */
+  schema: S;
+  /** The value when no layer sets one (package.json's `default` must equal it). */
+  default: NoInfer<z.output<S>>;
   scope: SettingScope;
   merge: MergeRule;
-  untrusted: UntrustedRule;
-  /** For `tightenOnly`: whether `candidate` is at least as strict as `base`. */
-  atLeastAsStrict?: (candidate: unknown, base: unknown) => boolean;
   /** How to put it right, appended to validation messages. */
   fix: string;
+} & UntrustedRule;
+
+/** One table entry; a function only so that each entry keeps its own schema type. */
+function setting<S extends z.ZodType>(spec: SettingSpec<S>): SettingSpec<S> {
+  return spec;
 }
 
 const noStricterThanNone = (candidate: unknown, base: unknown): boolean => {
@@ -213,153 +136,229 @@ const noStricterThanNone = (candidate: unknown, base: unknown): boolean => {
   return candidate > 0 && candidate <= base;
 };
 
-export const SETTING_SPECS: { readonly [K in SettingKey]: SettingSpec<K> } = {
-  models: {
-    schema: z.array(modelSchema),
+// A dotted key nests in the snapshot: `budget.perDayUsd` is `snapshot.budget.perDayUsd`.
+export const SETTING_SPECS = {
+  models: setting({
+    schema: modelsSchema,
+    default: DEFAULT_MODELS.map((m) => ({ ...m })),
     scope: 'window',
     merge: 'modelsById',
     untrusted: 'modelEntries',
     fix: 'each model needs id, provider (ollama, openai, anthropic or openai-compatible), model, tier (local, mid or frontier) and contextWindow',
-  },
-  routes: {
+  }),
+  routes: setting({
     schema: routesSchema,
+    default: {
+      completion: ['qwen2.5-coder:1.5b-base'],
+      edit: ['gpt-6-luna', 'claude-haiku-4-5'],
+      refactor: ['claude-sonnet-5-5', 'gpt-6.1-sol'],
+      chat: ['gpt-6-luna', 'claude-haiku-4-5'],
+    },
     scope: 'resource',
     merge: 'properties',
     untrusted: 'allow',
     fix: 'give completion, edit, refactor and chat each an ordered list of model ids from switchboard.models',
-  },
-  'chat.escalation': {
+  }),
+  'chat.escalation': setting({
     schema: escalationSchema,
+    default: { mode: 'auto', threshold: 0.5, models: [] },
     scope: 'resource',
     merge: 'properties',
     untrusted: 'allow',
     fix: 'use { "mode": "auto" | "never" | "always", "threshold": 0…1, "models": [model ids] }',
-  },
-  'budget.perRequestUsd': {
+  }),
+  // Budgets in USD; 0 means no limit.
+  'budget.perRequestUsd': setting({
     schema: usdCap,
+    default: 0,
     scope: 'window',
     merge: 'replace',
     untrusted: 'tightenOnly',
     atLeastAsStrict: noStricterThanNone,
     fix: 'set a number of US dollars, or 0 for no limit',
-  },
-  'budget.perDayUsd': {
+  }),
+  'budget.perDayUsd': setting({
     schema: usdCap,
+    default: 0,
     scope: 'window',
     merge: 'replace',
     untrusted: 'tightenOnly',
     atLeastAsStrict: noStricterThanNone,
     fix: 'set a number of US dollars, or 0 for no limit',
-  },
-  'budget.perMonthUsd': {
+  }),
+  'budget.perMonthUsd': setting({
     schema: usdCap,
+    default: 0,
     scope: 'window',
     merge: 'replace',
     untrusted: 'tightenOnly',
     atLeastAsStrict: noStricterThanNone,
     fix: 'set a number of US dollars, or 0 for no limit',
-  },
-  latencyBudgetMs: {
+  }),
+  // Most a model's typical (p50) time to first token may be, per task; 0 means no limit.
+  latencyBudgetMs: setting({
     schema: latencySchema,
+    default: { completion: 1500, edit: 10_000, refactor: 0, chat: 10_000 },
     scope: 'resource',
     merge: 'properties',
     untrusted: 'allow',
     fix: 'give completion, edit, refactor and chat each a whole number of milliseconds, or 0 for no limit',
-  },
-  'privacy.localOnly': {
+  }),
+  'privacy.localOnly': setting({
     schema: z.boolean(),
+    default: false,
     scope: 'resource',
     merge: 'replace',
     untrusted: 'tightenOnly',
     atLeastAsStrict: (candidate, base) => candidate === true || candidate === base,
     fix: 'use true or false',
-  },
-  'fallback.degradeTier': { schema: z.boolean(), scope: 'resource', merge: 'replace', untrusted: 'allow', fix: 'use true or false' },
-  'endpoints.ollama': {
+  }),
+  'fallback.degradeTier': setting({
+    schema: z.boolean(),
+    default: false,
+    scope: 'resource',
+    merge: 'replace',
+    untrusted: 'allow',
+    fix: 'use true or false',
+  }),
+  'endpoints.ollama': setting({
     schema: httpUrl,
+    default: 'http://127.0.0.1:11434',
     scope: 'window',
     merge: 'replace',
     untrusted: 'ignore',
     fix: 'use an http(s) URL such as http://127.0.0.1:11434',
-  },
-  'endpoints.openai': {
+  }),
+  'endpoints.openai': setting({
     schema: httpUrl,
+    default: 'https://api.openai.com/v1',
     scope: 'window',
     merge: 'replace',
     untrusted: 'ignore',
     fix: 'use an http(s) URL such as https://api.openai.com/v1',
-  },
-  'endpoints.anthropic': {
+  }),
+  'endpoints.anthropic': setting({
     schema: httpUrl,
+    default: 'https://api.anthropic.com',
     scope: 'window',
     merge: 'replace',
     untrusted: 'ignore',
     fix: 'use an http(s) URL such as https://api.anthropic.com',
-  },
-  'completion.enabled': { schema: z.boolean(), scope: 'resource', merge: 'replace', untrusted: 'allow', fix: 'use true or false' },
-  'completion.perLanguage': {
+  }),
+  'completion.enabled': setting({
+    schema: z.boolean(),
+    default: true,
+    scope: 'resource',
+    merge: 'replace',
+    untrusted: 'allow',
+    fix: 'use true or false',
+  }),
+  'completion.perLanguage': setting({
     schema: z.record(z.string().min(1), z.boolean()),
+    default: { '*': true, plaintext: false, markdown: false, scminput: false },
     scope: 'resource',
     merge: 'properties',
     untrusted: 'allow',
     fix: 'map language ids (or "*") to true or false, e.g. { "*": true, "markdown": false }',
-  },
-  'completion.fimFamily': {
-    schema: z.enum(FIM_FAMILY_SETTINGS as [FimFamilySetting, ...FimFamilySetting[]]),
+  }),
+  'completion.fimFamily': setting({
+    schema: z.enum(FIM_FAMILY_SETTINGS),
+    default: 'auto',
     scope: 'resource',
     merge: 'replace',
     untrusted: 'allow',
     fix: `use one of ${FIM_FAMILY_SETTINGS.join(', ')}`,
-  },
-  'completion.maxLines': {
+  }),
+  'completion.maxLines': setting({
     schema: z.number().int().min(1).max(200),
+    default: 8,
     scope: 'resource',
     merge: 'replace',
     untrusted: 'allow',
     fix: 'use a whole number from 1 to 200',
-  },
-  'completion.allowCloudFallback': {
+  }),
+  'completion.allowCloudFallback': setting({
     schema: z.boolean(),
+    default: false,
     scope: 'resource',
     merge: 'replace',
     untrusted: 'tightenOnly',
     atLeastAsStrict: (candidate, base) => candidate === false || candidate === base,
     fix: 'use true or false',
-  },
-  'completion.keepAlive': {
+  }),
+  'completion.keepAlive': setting({
     schema: keepAliveSchema,
+    default: '30m',
     scope: 'window',
     merge: 'replace',
     untrusted: 'allow',
     fix: 'use a duration such as "30m", "1h" or "-1" (keep loaded)',
-  },
-  'ab.sampleRate': {
+  }),
+  'ab.sampleRate': setting({
     schema: z.number().min(0).max(1),
+    default: 0,
     scope: 'window',
     merge: 'replace',
     untrusted: 'tightenOnly',
     atLeastAsStrict: (candidate, base) => typeof candidate === 'number' && typeof base === 'number' && candidate >= 0 && candidate <= base,
     fix: 'use a fraction from 0 (never) to 1 (every request)',
-  },
-  'ab.autoApplyRoutes': { schema: z.boolean(), scope: 'application', merge: 'replace', untrusted: 'ignore', fix: 'use true or false' },
-  // One ledger serves every window and workspace, so only user settings may say how much of it to keep.
-  'ledger.retentionDays': {
+  }),
+  'ab.autoApplyRoutes': setting({
+    schema: z.boolean(),
+    default: false,
+    scope: 'application',
+    merge: 'replace',
+    untrusted: 'ignore',
+    fix: 'use true or false',
+  }),
+  // How long the spend ledger keeps rotated files, and how large it may grow. One ledger serves every
+  // window and workspace, so only user settings may say how much of it to keep.
+  'ledger.retentionDays': setting({
     schema: z.number().int().min(MIN_RETENTION_DAYS).max(36_500),
+    default: DEFAULT_RETENTION.retentionDays,
     scope: 'application',
     merge: 'replace',
     untrusted: 'ignore',
     fix: `use a whole number of days from ${MIN_RETENTION_DAYS} (this month's budget totals need a full month) to 36500; the default is ${DEFAULT_RETENTION.retentionDays}`,
-  },
-  'ledger.maxMegabytes': {
+  }),
+  'ledger.maxMegabytes': setting({
     schema: z.number().int().min(0).max(1_000_000),
+    default: DEFAULT_RETENTION.maxMegabytes,
     scope: 'application',
     merge: 'replace',
     untrusted: 'ignore',
     fix: `use a whole number of megabytes, or 0 for no size cap; the default is ${DEFAULT_RETENTION.maxMegabytes}`,
-  },
+  }),
 };
 
+// ---------------------------------------------------------------------------------------------
+// Types derived from the table
+
+export type SettingKey = keyof typeof SETTING_SPECS;
+
+/** Every setting, keyed by its id under `switchboard.`, with the type its schema produces. */
+export type SettingValues = { [K in SettingKey]: z.output<(typeof SETTING_SPECS)[K]['schema']> };
+
+/** What the snapshot carries beyond the settings: whose spend a cap counts follows from the layer that set it. */
+interface SnapshotFacts {
+  'budget.spendScope': { day: SpendScope; month: SpendScope };
+}
+
+type GroupOf<K> = K extends `${infer G}.${string}` ? G : K;
+
+/** Flat keys nested as the snapshot reads them: `{ 'a.b': X, c: Y }` becomes `{ a: { b: X }, c: Y }`. */
+type Nested<V> = {
+  [G in GroupOf<keyof V & string>]: G extends keyof V ? V[G] : { [K in keyof V as K extends `${G}.${infer P}` ? P : never]: V[K] };
+};
+
+/** The plain settings the core runs on, grouped by the first part of each key (the resolver hands it out deeply frozen). */
+export type SettingsSnapshot = Nested<SettingValues & SnapshotFacts>;
+
 export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
+
+export const DEFAULT_SETTING_VALUES: Readonly<SettingValues> = deepFreeze(
+  Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTING_SPECS[key].default])) as SettingValues,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Snapshot <-> flat values
@@ -368,58 +367,24 @@ export function snapshotFromValues(
   values: SettingValues,
   spendScope: SettingsSnapshot['budget']['spendScope'] = { day: 'all', month: 'all' },
 ): SettingsSnapshot {
-  return {
-    models: values.models,
-    routes: values.routes,
-    chat: { escalation: values['chat.escalation'] },
-    budget: {
-      perRequestUsd: values['budget.perRequestUsd'],
-      perDayUsd: values['budget.perDayUsd'],
-      perMonthUsd: values['budget.perMonthUsd'],
-      spendScope,
-    },
-    latencyBudgetMs: values.latencyBudgetMs,
-    privacy: { localOnly: values['privacy.localOnly'] },
-    fallback: { degradeTier: values['fallback.degradeTier'] },
-    endpoints: { ollama: values['endpoints.ollama'], openai: values['endpoints.openai'], anthropic: values['endpoints.anthropic'] },
-    completion: {
-      enabled: values['completion.enabled'],
-      perLanguage: values['completion.perLanguage'],
-      fimFamily: values['completion.fimFamily'],
-      maxLines: values['completion.maxLines'],
-      allowCloudFallback: values['completion.allowCloudFallback'],
-      keepAlive: values['completion.keepAlive'],
-    },
-    ab: { sampleRate: values['ab.sampleRate'], autoApplyRoutes: values['ab.autoApplyRoutes'] },
-    ledger: { retentionDays: values['ledger.retentionDays'], maxMegabytes: values['ledger.maxMegabytes'] },
-  };
+  const out: Record<string, unknown> = {};
+  const flat: Record<string, unknown> = { ...values, 'budget.spendScope': spendScope };
+  for (const key of [...SETTING_KEYS, 'budget.spendScope']) {
+    const dot = key.indexOf('.');
+    if (dot < 0) out[key] = flat[key];
+    else ((out[key.slice(0, dot)] ??= {}) as Record<string, unknown>)[key.slice(dot + 1)] = flat[key];
+  }
+  return out as SettingsSnapshot;
 }
 
 export function valuesFromSnapshot(s: SettingsSnapshot): SettingValues {
-  return {
-    models: s.models,
-    routes: s.routes,
-    'chat.escalation': s.chat.escalation,
-    'budget.perRequestUsd': s.budget.perRequestUsd,
-    'budget.perDayUsd': s.budget.perDayUsd,
-    'budget.perMonthUsd': s.budget.perMonthUsd,
-    latencyBudgetMs: s.latencyBudgetMs,
-    'privacy.localOnly': s.privacy.localOnly,
-    'fallback.degradeTier': s.fallback.degradeTier,
-    'endpoints.ollama': s.endpoints.ollama,
-    'endpoints.openai': s.endpoints.openai,
-    'endpoints.anthropic': s.endpoints.anthropic,
-    'completion.enabled': s.completion.enabled,
-    'completion.perLanguage': s.completion.perLanguage,
-    'completion.fimFamily': s.completion.fimFamily,
-    'completion.maxLines': s.completion.maxLines,
-    'completion.allowCloudFallback': s.completion.allowCloudFallback,
-    'completion.keepAlive': s.completion.keepAlive,
-    'ab.sampleRate': s.ab.sampleRate,
-    'ab.autoApplyRoutes': s.ab.autoApplyRoutes,
-    'ledger.retentionDays': s.ledger.retentionDays,
-    'ledger.maxMegabytes': s.ledger.maxMegabytes,
-  };
+  const tree = s as unknown as Record<string, Record<string, unknown>>;
+  const out: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    const dot = key.indexOf('.');
+    out[key] = dot < 0 ? tree[key] : tree[key.slice(0, dot)][key.slice(dot + 1)];
+  }
+  return out as SettingValues;
 }
 
 export const DEFAULT_SETTINGS: SettingsSnapshot = deepFreeze(snapshotFromValues(structuredClone(DEFAULT_SETTING_VALUES) as SettingValues));

@@ -42,7 +42,7 @@ export function resolveSettings(
   for (const key of SETTING_KEYS) {
     const id = `${SETTINGS_SECTION}.${key}`;
     const raw = key in merged.values ? merged.values[key] : DEFAULT_SETTING_VALUES[key];
-    const spec: SettingSpec<SettingKey> = SETTING_SPECS[key];
+    const spec: SettingSpec = SETTING_SPECS[key];
     if (key === 'models') {
       const validated = validateModels(raw, merged.modelOrigins ?? [], previous.models, diagnostics);
       out.models = validated.models;
@@ -141,7 +141,7 @@ function validateProperties(
   diagnostics: SettingsDiagnostic[],
 ): unknown {
   const id = `${SETTINGS_SECTION}.${key}`;
-  const spec: SettingSpec<SettingKey> = SETTING_SPECS[key];
+  const spec: SettingSpec = SETTING_SPECS[key];
   if (key === 'completion.perLanguage') {
     const out: Record<string, boolean> = {};
     for (const [lang, v] of Object.entries(raw)) {
