@@ -4,8 +4,9 @@ import { budgetConstraints } from '../src/core/cost/budgets';
 import { ModelHealth } from '../src/core/router/health';
 import type { RouteRequest, RouterState } from '../src/core/router/route';
 import { routeRequest } from '../src/core/router/route';
-import type { SettingsSnapshot } from '../src/core/settings';
-import { DEFAULT_SETTINGS, effectiveSettings } from '../src/core/settings';
+import type { SettingsSnapshot } from '../src/core/settings/schema';
+import { DEFAULT_SETTINGS } from '../src/core/settings/schema';
+import { effectiveSettings } from '../src/core/settings/validate';
 import type { TaskKind } from '../src/core/types';
 
 const DECISIONS = 100_000;

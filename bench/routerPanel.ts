@@ -9,7 +9,7 @@ import { DecisionIndex } from '../src/panels/router/decisionIndex';
 import { pickFrontierReference } from '../src/panels/router/costSummary';
 import { RouterPanelSession } from '../src/panels/router/routerPanelSession';
 import { toRowView } from '../src/panels/router/rowView';
-import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../src/core/settings';
+import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../src/core/settings/schema';
 import type { RouterHostMessage } from '../src/shared/routerProtocol';
 import { DEFAULT_PAGE_LIMIT } from '../src/shared/routerProtocol';
 import { buildWebviewBundles, launchChromium, openRouterWebview, startWebviewServer } from '../test/support/routerWebviewHarness';

@@ -1,6 +1,6 @@
 // The one writer of the decision ledger: appends decisions and outcomes, keeps today's spend, tells listeners.
 import type { Ports } from './ports';
-import type { SettingsSnapshot } from './settings';
+import type { SettingsSnapshot } from './settings/schema';
 import type { Outcome } from './types';
 import type { DecisionRecord } from './router/decision';
 import type { Ledger } from './cost/ledger';

@@ -2,7 +2,7 @@
 // record in the decision log. Chat, edit, refactor and A/B comparisons go through here; completions
 // route here (decide) and run in the completion engine, which writes to the same decision log.
 import type { Ports } from './ports';
-import type { SettingsSnapshot } from './settings';
+import type { SettingsSnapshot } from './settings/schema';
 import type { ModelRef, TaskKind } from './types';
 import type { ProviderCache } from './providers/providerCache';
 import type { Decision, RouteRequest } from './router/route';

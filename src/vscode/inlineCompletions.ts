@@ -1,8 +1,8 @@
 // Ghost text from the local model: VS Code's inline-completion provider on top of the core pipeline.
 import * as vscode from 'vscode';
 import type { Logger, Ports } from '../core/ports';
-import { completionEnabledFor } from '../core/settings';
-import type { SettingsSnapshot } from '../core/settings';
+import type { SettingsSnapshot } from '../core/settings/schema';
+import { completionEnabledFor } from '../core/settings/schema';
 import type { DecisionRecord } from '../core/router/decision';
 import type { DecisionLog } from '../core/decisionLog';
 import type { TaskRunner } from '../core/taskRunner';

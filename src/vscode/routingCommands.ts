@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { TASK_KINDS } from '../core/types';
 import type { TaskKind } from '../core/types';
 import type { Decision } from '../core/router/route';
-import { modelEndpoint } from '../core/settings';
+import { modelEndpoint } from '../core/endpoints';
 import type { TaskRunner } from '../core/taskRunner';
 import type { SettingsSource } from './settingsSource';
 

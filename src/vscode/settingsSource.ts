@@ -2,8 +2,10 @@
 // folder, keeps the last valid configuration when a value is wrong, and tells the user what to fix.
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
-import type { InspectedSettings, SettingsDiagnostic, SettingsSnapshot } from '../core/settings';
-import { DEFAULT_SETTINGS, SETTINGS_SECTION, SETTING_KEYS, effectiveSettings } from '../core/settings';
+import type { InspectedSettings, SettingsDiagnostic } from '../core/settings/merge';
+import type { SettingsSnapshot } from '../core/settings/schema';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION, SETTING_KEYS } from '../core/settings/schema';
+import { effectiveSettings } from '../core/settings/validate';
 import { Disposable } from './lifecycle';
 
 export class SettingsSource extends Disposable {

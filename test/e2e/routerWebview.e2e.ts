@@ -15,7 +15,7 @@ import { pickFrontierReference } from '../../src/panels/router/costSummary';
 import { PendingComparisons } from '../../src/panels/router/pendingComparisons';
 import type { PairwiseVote, SealedOrder } from '../../src/core/ratings/blinding';
 import { blindComparison, revealAfterVote, seededRng } from '../../src/core/ratings/blinding';
-import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../../src/core/settings';
+import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../../src/core/settings/schema';
 import type { RouterHostMessage, RouterWebviewMessage } from '../../src/shared/routerProtocol';
 
 const ARTIFACTS = path.join(ROOT, 'artifacts', 'e2e');

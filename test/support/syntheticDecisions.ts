@@ -6,7 +6,7 @@ import { seededRng } from '../../src/core/ratings/blinding';
 import type { Rng } from '../../src/core/ratings/blinding';
 import { costOfUsage, priceOf } from '../../src/core/cost/price';
 import { dayKeyOf } from '../../src/core/cost/calendar';
-import { DEFAULT_MODELS } from '../../src/core/settings';
+import { DEFAULT_MODELS } from '../../src/core/settings/schema';
 import type { ModelRef, Outcome, TaskKind, Tier, Usage } from '../../src/core/types';
 
 export function modelSummary(id: string, tier: Tier, local = tier === 'local'): ModelSummary {

@@ -2,7 +2,7 @@
 // cache, read the model's template from Ollama, plan the FIM format, and own the pipeline built from
 // all that; each model request's line goes to the decision log.
 import type { Logger, Ports } from '../ports';
-import type { SettingsSnapshot } from '../settings';
+import type { SettingsSnapshot } from '../settings/schema';
 import type { ModelRef } from '../types';
 import type { ModelProvider } from '../providers/provider';
 import { ProviderCache } from '../providers/providerCache';

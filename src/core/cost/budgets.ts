@@ -1,5 +1,5 @@
 // Budget state → routing constraints, the 80% warning (once per period), and the one-time override.
-import type { SettingsSnapshot } from '../settings';
+import type { SettingsSnapshot } from '../settings/schema';
 import { dayKeyOf, monthKeyOf } from './calendar';
 import { formatUsd } from './price';
 

@@ -1,6 +1,6 @@
 // How many prompt tokens a request may use: what the smallest model of its route can take with room
 // for the answer, and never more than the feature's own cap (cost and latency). Pure, unit-tested.
-import type { SettingsSnapshot } from '../settings';
+import type { SettingsSnapshot } from '../settings/schema';
 import type { TaskKind } from '../types';
 import { DEFAULT_OUTPUT_TOKENS } from '../router/route';
 

@@ -1,8 +1,8 @@
 // One provider per model definition and endpoint, shared by every task (completions included), so
 // the endpoint rule is written once.
 import type { Ports } from '../ports';
-import type { SettingsSnapshot } from '../settings';
-import { modelEndpoint } from '../settings';
+import type { SettingsSnapshot } from '../settings/schema';
+import { modelEndpoint } from '../endpoints';
 import type { ModelRef } from '../types';
 import type { ModelProvider } from './provider';
 import type { createProvider } from './createProvider';

@@ -1,8 +1,8 @@
 // The record of one routing decision as the ledger stores it: one JSON line per decision, and
 // later outcome updates appended as their own lines keyed by the decision's id.
 import type { ModelRef, Outcome, TaskKind, Tier, Usage } from '../types';
-import type { SettingsSnapshot } from '../settings';
-import { isLocalEndpoint, modelEndpoint } from '../settings';
+import type { SettingsSnapshot } from '../settings/schema';
+import { isLocalEndpoint, modelEndpoint } from '../endpoints';
 import type { PriceTable } from '../cost/price';
 import { BUNDLED_PRICES, costOfUsage, priceOf } from '../cost/price';
 import { dayKeyOf } from '../cost/calendar';

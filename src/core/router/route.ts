@@ -1,8 +1,8 @@
 // The routing decision: candidates for the task, chat escalation, constraints with one-line reasons,
 // the choice and its fallback chain. Pure and in-process: no I/O, microseconds per call.
 import type { ModelRef, TaskKind, Tier } from '../types';
-import type { SettingsSnapshot } from '../settings';
-import { isLocalEndpoint, modelEndpoint } from '../settings';
+import type { SettingsSnapshot } from '../settings/schema';
+import { isLocalEndpoint, modelEndpoint } from '../endpoints';
 import type { BudgetConstraints } from '../cost/budgets';
 import { UNLIMITED } from '../cost/budgets';
 import type { PriceTable, ResolvedPrice } from '../cost/price';

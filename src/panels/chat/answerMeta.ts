@@ -3,7 +3,7 @@
 // a message with buttons. Pure (no vscode import), so it is unit-tested in test/unit/panels/chat.
 import type { ModelRef, ProviderKind } from '../../core/types';
 import { ZERO_USAGE } from '../../core/types';
-import type { SettingsSnapshot } from '../../core/settings';
+import type { SettingsSnapshot } from '../../core/settings/schema';
 import type { Decision } from '../../core/router/route';
 import type { DecisionRecord } from '../../core/router/decision';
 import type { Hop } from '../../core/router/execute';

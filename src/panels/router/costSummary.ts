@@ -1,8 +1,8 @@
 // Spend by day × (tier | model), totals, budget fractions, and what the same usage would have cost at a
 // frontier model's price — aggregated incrementally so a live decision costs O(1), a summary O(cells).
 import type { DecisionRecord } from '../../core/router/decision';
-import type { SettingsSnapshot } from '../../core/settings';
-import { isLocalEndpoint, modelEndpoint } from '../../core/settings';
+import type { SettingsSnapshot } from '../../core/settings/schema';
+import { isLocalEndpoint, modelEndpoint } from '../../core/endpoints';
 import type { PriceTable, ResolvedPrice } from '../../core/cost/price';
 import { BUNDLED_PRICES, costOfUsage, priceOf } from '../../core/cost/price';
 import { dayKeyOf, monthKeyOf } from '../../core/cost/calendar';

@@ -5,7 +5,7 @@ import type { DecisionRecord, OutcomeUpdateRecord } from '../../core/router/deci
 import type { PairwiseVote } from '../../core/ratings/blinding';
 import type { DriftEvent, KnownVersion } from '../../core/ratings/drift';
 import { detectDrift, noteModelVersion } from '../../core/ratings/drift';
-import type { SettingsSnapshot } from '../../core/settings';
+import type { SettingsSnapshot } from '../../core/settings/schema';
 import type { TaskKind } from '../../core/types';
 import type { RouterHostMessage, RouterPanelSnapshot, RouterWebviewMessage } from '../../shared/routerProtocol';
 import { DEFAULT_PAGE_LIMIT } from '../../shared/routerProtocol';

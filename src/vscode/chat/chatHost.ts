@@ -6,7 +6,7 @@ import type { Logger } from '../../core/ports';
 import type { BudgetSignal } from '../../core/cost/budgets';
 import type { Decision } from '../../core/router/route';
 import type { TaskRunner } from '../../core/taskRunner';
-import type { SettingsSnapshot } from '../../core/settings';
+import type { SettingsSnapshot } from '../../core/settings/schema';
 import type { AnswerMeta, ChatHostMessage, ChatPin, ChatTurn, ChatWebviewMessage } from '../../shared/protocol';
 import { checkChatWebviewMessage } from '../../shared/protocol';
 import type { SettingsSource } from '../settingsSource';

@@ -1,7 +1,7 @@
 // Runs one routed edit or refactor request in a cancellable notification that shows the model and
 // the tokens streamed so far. Cancel aborts the request (silently); the result comes back whole.
 import * as vscode from 'vscode';
-import type { SettingsSnapshot } from '../../core/settings';
+import type { SettingsSnapshot } from '../../core/settings/schema';
 import type { ProviderKind } from '../../core/types';
 import type { Decision } from '../../core/router/route';
 import type { RunResult } from '../../core/router/execute';

@@ -18,7 +18,7 @@ import { PendingComparisons } from '../../panels/router/pendingComparisons';
 import type { TaskKind } from '../../core/types';
 import type { RouterHostMessage, RouterTab, RouterWebviewMessage, RouterWebviewMessageOf } from '../../shared/routerProtocol';
 import { checkRouterWebviewMessage } from '../../shared/routerProtocol';
-import { SETTINGS_SECTION } from '../../core/settings';
+import { SETTINGS_SECTION } from '../../core/settings/schema';
 import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
 import { VoteStore } from './voteStore';
 

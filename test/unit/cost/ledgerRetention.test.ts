@@ -20,7 +20,8 @@ import type { LedgerOptions } from '../../../src/core/cost/ledger';
 import type { LedgerRetention, RetentionFile } from '../../../src/core/cost/ledgerRetention';
 import { planPrune, QUIET_BEFORE_PRUNE_MS, retentionCutoffDay } from '../../../src/core/cost/ledgerRetention';
 import type { Clock, Logger } from '../../../src/core/ports';
-import { DEFAULT_SETTINGS, effectiveSettings } from '../../../src/core/settings';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings/schema';
+import { effectiveSettings } from '../../../src/core/settings/validate';
 import { makeRecord } from './fixtures/records';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -7,7 +7,7 @@ import { ProviderCache } from '../../../src/core/providers/providerCache';
 import { ModelHealth } from '../../../src/core/router/health';
 import type { DecisionRecord } from '../../../src/core/router/decision';
 import { BudgetGuard } from '../../../src/core/cost/budgets';
-import { DEFAULT_SETTINGS } from '../../../src/core/settings';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings/schema';
 import { DecisionLog } from '../../../src/core/decisionLog';
 import { TaskRunner } from '../../../src/core/taskRunner';
 import { prepareCompletionEngine } from '../../../src/core/completion/engine';

@@ -4,7 +4,7 @@ import type { RunResult } from '../../../src/core/router/execute';
 import { RoutedRunError } from '../../../src/core/router/execute';
 import { routeRequest } from '../../../src/core/router/route';
 import { dayKeyOf } from '../../../src/core/cost/calendar';
-import { DEFAULT_SETTINGS } from '../../../src/core/settings';
+import { DEFAULT_SETTINGS } from '../../../src/core/settings/schema';
 
 const AT = new Date(2026, 10, 25, 9, 30).getTime();
 

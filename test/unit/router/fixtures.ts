@@ -1,7 +1,8 @@
 // Shared test fixtures for the router: settings snapshots built through the real resolver, and a fake clock.
 import type { ModelRef } from '../../../src/core/types';
-import type { InspectedSettings, SettingsSnapshot } from '../../../src/core/settings';
-import { effectiveSettings } from '../../../src/core/settings';
+import type { InspectedSettings } from '../../../src/core/settings/merge';
+import type { SettingsSnapshot } from '../../../src/core/settings/schema';
+import { effectiveSettings } from '../../../src/core/settings/validate';
 
 /** A snapshot from user-level values, validated like real settings (fails loudly on a typo in a test). */
 export function settingsWith(userValues: Record<string, unknown> = {}): SettingsSnapshot {

@@ -4,7 +4,7 @@ import type { Availability, HealthView } from '../../../src/core/router/health';
 import type { Decision, RouteRequest } from '../../../src/core/router/route';
 import { routeRequest } from '../../../src/core/router/route';
 import { budgetConstraints, NO_SPEND } from '../../../src/core/cost/budgets';
-import { DEFAULT_MODELS, DEFAULT_SETTINGS } from '../../../src/core/settings';
+import { DEFAULT_MODELS, DEFAULT_SETTINGS } from '../../../src/core/settings/schema';
 import { LOCAL_CHAT, settingsWith } from './fixtures';
 
 const ids = (models: readonly ModelRef[]): string[] => models.map((m) => m.id);

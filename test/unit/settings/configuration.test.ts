@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SETTING_VALUES, FIM_FAMILY_SETTINGS, SETTING_KEYS, SETTING_SPECS, SETTINGS_SECTION } from '../../../src/core/settings';
+import { z } from 'zod';
+import {
+  DEFAULT_SETTING_VALUES,
+  FIM_FAMILY_SETTINGS,
+  SETTING_KEYS,
+  SETTING_SPECS,
+  SETTINGS_SECTION,
+} from '../../../src/core/settings/schema';
 
 interface ConfigurationProperty {
   type?: string | string[];
@@ -13,10 +20,44 @@ interface ConfigurationProperty {
   properties?: Record<string, unknown>;
 }
 
-const configuration = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')).contributes.configuration as {
+const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+const configuration = manifest.contributes.configuration as {
   title: string;
   properties: Record<string, ConfigurationProperty>;
 };
+
+/** JSON Schema keywords that package.json may leave out but, where it states one, must state as the schema does. */
+const CONSTRAINTS = ['type', 'enum', 'minimum', 'maximum', 'minLength', 'pattern', 'required', 'additionalProperties'] as const;
+
+/** Where package.json's JSON Schema says something the zod schema does not, one line per difference. */
+function differences(declared: Record<string, unknown>, actual: Record<string, unknown>, at: string): string[] {
+  const out: string[] = [];
+  for (const keyword of CONSTRAINTS) {
+    if (!(keyword in declared)) continue;
+    const mine = declared[keyword];
+    const theirs = actual[keyword];
+    const same =
+      typeof mine === 'object' && mine !== null
+        ? keyword === 'additionalProperties'
+          ? differences(mine as Record<string, unknown>, (theirs ?? {}) as Record<string, unknown>, `${at}.additionalProperties`).length ===
+            0
+          : JSON.stringify([...(mine as unknown[])].sort()) === JSON.stringify([...((theirs ?? []) as unknown[])].sort())
+        : mine === theirs;
+    if (!same) out.push(`${at}: package.json says ${keyword} ${JSON.stringify(mine)}, the schema ${JSON.stringify(theirs)}`);
+  }
+  const declaredProps = declared.properties as Record<string, Record<string, unknown>> | undefined;
+  const actualProps = (actual.properties ?? {}) as Record<string, Record<string, unknown>>;
+  if (declaredProps !== undefined) {
+    const a = Object.keys(declaredProps).sort().join(', ');
+    const b = Object.keys(actualProps).sort().join(', ');
+    if (a !== b) out.push(`${at}: package.json lists properties ${a}, the schema ${b}`);
+    for (const [prop, sub] of Object.entries(declaredProps))
+      if (prop in actualProps) out.push(...differences(sub, actualProps[prop], `${at}.${prop}`));
+  }
+  if (declared.items !== undefined)
+    out.push(...differences(declared.items as Record<string, unknown>, (actual.items ?? {}) as Record<string, unknown>, `${at}[]`));
+  return out;
+}
 
 describe('package.json contributes.configuration', () => {
   it('is titled Switchboard', () => {
@@ -54,6 +95,25 @@ describe('package.json contributes.configuration', () => {
       const entry = configuration.properties[`${SETTINGS_SECTION}.${key}`];
       assert.deepEqual(Object.keys(entry.properties ?? {}).sort(), Object.keys(DEFAULT_SETTING_VALUES[key]).sort(), `properties of ${key}`);
     }
+  });
+
+  it('states every type, enum, bound, pattern and property as the schema does, at every depth', () => {
+    const found: string[] = [];
+    for (const key of SETTING_KEYS) {
+      const actual = z.toJSONSchema(SETTING_SPECS[key].schema, { io: 'input' }) as Record<string, unknown>;
+      found.push(...differences(configuration.properties[`${SETTINGS_SECTION}.${key}`] as Record<string, unknown>, actual, key));
+    }
+    assert.deepEqual(found, []);
+  });
+
+  it('restricts in untrusted workspaces exactly the settings a workspace could use to send code or keys somewhere new', () => {
+    const restricted: string[] = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    const expected = SETTING_KEYS.filter((key) => {
+      const spec = SETTING_SPECS[key];
+      const workspaceMaySet = spec.scope !== 'application' && spec.scope !== 'machine';
+      return workspaceMaySet && (spec.untrusted === 'ignore' || spec.untrusted === 'modelEntries');
+    }).map((key) => `${SETTINGS_SECTION}.${key}`);
+    assert.deepEqual([...restricted].sort(), expected.sort());
   });
 
   it('never lets a workspace set what only the user may', () => {

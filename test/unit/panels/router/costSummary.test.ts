@@ -4,7 +4,7 @@ import type { CostSummary } from '../../../../src/shared/routerPanelData';
 import { SpendAccumulator, dayKeysEndingAt, pickFrontierReference } from '../../../../src/panels/router/costSummary';
 import { BUNDLED_PRICES, priceOf } from '../../../../src/core/cost/price';
 import type { DecisionRecord } from '../../../../src/core/router/decision';
-import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../../../../src/core/settings';
+import { DEFAULT_SETTING_VALUES, snapshotFromValues } from '../../../../src/core/settings/schema';
 import { makeDecision, modelSummary } from '../../../support/syntheticDecisions';
 
 const at = (month: number, day: number, hour: number) => new Date(2026, month - 1, day, hour).getTime();

@@ -1,0 +1,295 @@
+// Validation of merged settings: an invalid part keeps its previous value, and a diagnostic names the setting, the value and the fix.
+import type { z } from 'zod';
+import type { ModelRef } from '../types';
+import { priceTableEntry } from '../cost/price';
+import type { SettingKey, SettingSpec, SettingValues, SettingsSnapshot } from './schema';
+import {
+  DEFAULT_SETTINGS,
+  DEFAULT_SETTING_VALUES,
+  SETTING_KEYS,
+  SETTING_SPECS,
+  SETTINGS_SECTION,
+  TASKS,
+  WORKSPACE_LAYERS,
+  deepFreeze,
+  isRecord,
+  modelSchema,
+  snapshotFromValues,
+  valuesFromSnapshot,
+} from './schema';
+import type { InspectedSettings, MergedSettings, ModelOrigin, SettingsDiagnostic, SettingsNote } from './merge';
+import { LAYER_NAMES, mergeSettingScopes, shortJson } from './merge';
+
+export interface ResolvedSettings {
+  settings: SettingsSnapshot;
+  diagnostics: SettingsDiagnostic[];
+}
+
+/**
+ * Validates merged values. Any part that is invalid (a whole key, one property of an object
+ * setting, one model entry, one route) keeps its value from `previousValid`, and a diagnostic
+ * names the setting, the bad value and the fix. The result is deeply frozen.
+ */
+export function resolveSettings(
+  previousValid: SettingsSnapshot,
+  merged: Pick<MergedSettings, 'values'> & Partial<Pick<MergedSettings, 'origins' | 'modelOrigins'>>,
+): ResolvedSettings {
+  const diagnostics: SettingsDiagnostic[] = [];
+  const previous = valuesFromSnapshot(previousValid);
+  const out = {} as Record<SettingKey, unknown>;
+  let modelOrigins: (ModelOrigin | undefined)[] = [];
+
+  for (const key of SETTING_KEYS) {
+    const id = `${SETTINGS_SECTION}.${key}`;
+    const raw = key in merged.values ? merged.values[key] : DEFAULT_SETTING_VALUES[key];
+    const spec: SettingSpec = SETTING_SPECS[key];
+    if (key === 'models') {
+      const validated = validateModels(raw, merged.modelOrigins ?? [], previous.models, diagnostics);
+      out.models = validated.models;
+      modelOrigins = validated.origins;
+    } else if (spec.merge === 'properties' && isRecord(raw)) {
+      out[key] = validateProperties(key, raw, previous[key] as unknown as Record<string, unknown>, diagnostics);
+    } else {
+      const parsed = spec.schema.safeParse(raw);
+      if (parsed.success) out[key] = parsed.data;
+      else {
+        addIssues(id, raw, parsed.error.issues, spec.fix, diagnostics, `using ${shortJson(previous[key])}`);
+        out[key] = structuredClone(previous[key]);
+      }
+    }
+  }
+
+  const values = out as unknown as SettingValues;
+  checkModelReferences(values, previous, diagnostics);
+  warnRetiringModels(values.models, modelOrigins, diagnostics);
+
+  const origins = merged.origins;
+  const spendScope = {
+    day: origins && WORKSPACE_LAYERS.has(origins['budget.perDayUsd']) ? 'workspace' : 'all',
+    month: origins && WORKSPACE_LAYERS.has(origins['budget.perMonthUsd']) ? 'workspace' : 'all',
+  } as const;
+  return { settings: deepFreeze(snapshotFromValues(values, spendScope)), diagnostics };
+}
+
+/** Merge then resolve: what the VS Code adapter calls whenever configuration or trust changes. */
+export function effectiveSettings(
+  inspected: InspectedSettings,
+  options: { trusted: boolean; previousValid?: SettingsSnapshot },
+): ResolvedSettings & { notes: SettingsNote[] } {
+  const merged = mergeSettingScopes(inspected, { trusted: options.trusted });
+  const resolved = resolveSettings(options.previousValid ?? DEFAULT_SETTINGS, merged);
+  return { settings: resolved.settings, diagnostics: [...merged.diagnostics, ...resolved.diagnostics], notes: merged.notes };
+}
+
+function validateModels(
+  raw: unknown,
+  origins: readonly ModelOrigin[],
+  previousModels: readonly ModelRef[],
+  diagnostics: SettingsDiagnostic[],
+): { models: ModelRef[]; origins: (ModelOrigin | undefined)[] } {
+  const id = 'switchboard.models';
+  if (!Array.isArray(raw)) {
+    addIssues(
+      id,
+      raw,
+      [{ code: 'invalid_type', expected: 'array', path: [], message: '' }],
+      SETTING_SPECS.models.fix,
+      diagnostics,
+      'using the previous models',
+    );
+    return { models: structuredClone([...previousModels]), origins: [] };
+  }
+  const models: ModelRef[] = [];
+  const kept: (ModelOrigin | undefined)[] = [];
+  raw.forEach((entry, i) => {
+    const origin = origins[i];
+    const parsed = modelSchema.safeParse(entry);
+    if (parsed.success) {
+      models.push(stripUndefined(parsed.data) as ModelRef);
+      kept.push(origin);
+      return;
+    }
+    const entryId = isRecord(entry) && typeof entry.id === 'string' ? entry.id : undefined;
+    const fallback = entryId === undefined ? undefined : previousModels.find((m) => m.id === entryId);
+    const before = diagnostics.length;
+    addIssues(
+      modelPath(origin, i),
+      entry,
+      parsed.error.issues,
+      SETTING_SPECS.models.fix,
+      diagnostics,
+      fallback ? `using the previous definition of "${entryId}"` : 'this model is left out',
+    );
+    if (origin !== undefined && origin.layer !== 'user')
+      for (const d of diagnostics.slice(before)) d.message += ` (in ${LAYER_NAMES[origin.layer]})`;
+    if (fallback) {
+      models.push(structuredClone(fallback));
+      kept.push(undefined);
+    }
+  });
+  return { models, origins: kept };
+}
+
+function modelPath(origin: ModelOrigin | undefined, mergedIndex: number): string {
+  return `switchboard.models[${origin?.index ?? mergedIndex}]`;
+}
+
+function validateProperties(
+  key: SettingKey,
+  raw: Record<string, unknown>,
+  previous: Record<string, unknown>,
+  diagnostics: SettingsDiagnostic[],
+): unknown {
+  const id = `${SETTINGS_SECTION}.${key}`;
+  const spec: SettingSpec = SETTING_SPECS[key];
+  if (key === 'completion.perLanguage') {
+    const out: Record<string, boolean> = {};
+    for (const [lang, v] of Object.entries(raw)) {
+      if (typeof v === 'boolean' && lang.length > 0) out[lang] = v;
+      else
+        addIssues(
+          `${id}.${lang}`,
+          v,
+          [{ code: 'invalid_type', expected: 'boolean', path: [], message: '' }],
+          spec.fix,
+          diagnostics,
+          previous[lang] === undefined ? 'this entry is left out' : `using ${shortJson(previous[lang])}`,
+        );
+      if (typeof v !== 'boolean' && typeof previous[lang] === 'boolean') out[lang] = previous[lang];
+    }
+    return out;
+  }
+  const shape = (spec.schema as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+  const out: Record<string, unknown> = {};
+  for (const [prop, propSchema] of Object.entries(shape)) {
+    const v = prop in raw ? raw[prop] : previous[prop];
+    const parsed = propSchema.safeParse(v);
+    if (parsed.success) out[prop] = parsed.data;
+    else {
+      addIssues(`${id}.${prop}`, v, parsed.error.issues, spec.fix, diagnostics, `using ${shortJson(previous[prop])}`);
+      out[prop] = structuredClone(previous[prop]);
+    }
+  }
+  for (const prop of Object.keys(raw)) {
+    if (!(prop in shape)) {
+      diagnostics.push({
+        setting: `${id}.${prop}`,
+        severity: 'warning',
+        message: `${id}.${prop}: "${prop}" is not a known property — remove it (known: ${Object.keys(shape).join(', ')})`,
+      });
+    }
+  }
+  return out;
+}
+
+function checkModelReferences(values: SettingValues, previous: SettingValues, diagnostics: SettingsDiagnostic[]): void {
+  const known = new Set(values.models.map((m) => m.id));
+  const check = (path: string, ids: readonly string[], previousIds: readonly string[], what: string): string[] => {
+    const bad = ids.map((mid, i) => [mid, i] as const).filter(([mid]) => !known.has(mid));
+    if (bad.length === 0) return [...ids];
+    for (const [mid, i] of bad) {
+      diagnostics.push({
+        setting: `${path}[${i}]`,
+        severity: 'error',
+        message: `${path}[${i}]: "${mid}" is not a model in switchboard.models — add it there or remove it from the ${what}`,
+        using: `the previous ${what}`,
+      });
+    }
+    return previousIds.filter((mid) => known.has(mid));
+  };
+  for (const task of TASKS) {
+    values.routes[task] = check(`switchboard.routes.${task}`, values.routes[task], previous.routes[task] ?? [], 'route');
+  }
+  const esc = values['chat.escalation'];
+  esc.models = check('switchboard.chat.escalation.models', esc.models, previous['chat.escalation'].models, 'escalation list');
+}
+
+function warnRetiringModels(
+  models: readonly ModelRef[],
+  origins: readonly (ModelOrigin | undefined)[],
+  diagnostics: SettingsDiagnostic[],
+): void {
+  models.forEach((m, i) => {
+    const entry = priceTableEntry(m);
+    if (entry?.retires === undefined) return;
+    const at = modelPath(origins[i], i);
+    const replace = entry.replacement ? ` — switch to ${entry.replacement}` : ' — switch to a current model';
+    diagnostics.push({
+      setting: at,
+      severity: 'warning',
+      message: `${at}: "${m.model}" is deprecated and stops working on ${entry.retires}${replace}`,
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+interface IssueLike {
+  code?: string;
+  path: PropertyKey[];
+  message: string;
+  expected?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  values?: unknown[];
+  keys?: string[];
+  format?: string;
+  origin?: string;
+}
+
+function addIssues(
+  id: string,
+  raw: unknown,
+  issues: readonly IssueLike[],
+  fix: string,
+  diagnostics: SettingsDiagnostic[],
+  using: string,
+): void {
+  for (const issue of issues) {
+    const path = id + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    const bad = valueAt(raw, issue.path);
+    diagnostics.push({ setting: path, severity: 'error', message: `${path}: ${shortJson(bad)} ${problemOf(issue)} — ${fix}`, using });
+  }
+}
+
+function problemOf(issue: IssueLike): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'int' ? 'is not a whole number' : `is not ${article(issue.expected ?? 'value')}`;
+    case 'too_small':
+      return issue.origin === 'string'
+        ? 'is empty'
+        : issue.origin === 'array'
+          ? 'is too short'
+          : `is below the minimum of ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'string' || issue.origin === 'array' ? 'is too long' : `is above the maximum of ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `is not one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `has unknown ${issue.keys && issue.keys.length > 1 ? 'properties' : 'property'} ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'regex' ? 'is not in the expected format' : `is not a valid ${issue.format ?? 'value'}`;
+    default:
+      return issue.message ? `is invalid: ${issue.message}` : 'is invalid';
+  }
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
