@@ -1,9 +1,7 @@
 // One status bar item: today's spend and the completion model, a spinner while a completion runs.
 import * as vscode from 'vscode';
-import { formatUsd as formatCost } from '../core/cost/price';
+import { formatUsd } from '../core/format';
 import { Disposable } from './lifecycle';
-
-const formatUsd = (usd: number) => (usd === 0 ? '$0.00' : formatCost(usd));
 
 export class SwitchboardStatus extends Disposable {
   private readonly item: vscode.StatusBarItem;

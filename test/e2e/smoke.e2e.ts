@@ -16,9 +16,9 @@ describe('smoke: Switchboard in a real VS Code', function () {
   });
 
   it('shows its status bar item', async () => {
-    const item = vs.page.locator('.statusbar-item', { hasText: '$0.00' });
+    const item = vs.page.locator('.statusbar-item', { hasText: /\$0(?![.\d])/ });
     await item.waitFor({ timeout: 30_000 });
-    assert.match((await item.getAttribute('aria-label')) ?? (await item.innerText()), /\$0\.00/);
+    assert.match((await item.getAttribute('aria-label')) ?? (await item.innerText()), /\$0(?![.\d])/);
     await vs.screenshot('smoke-statusbar');
   });
 

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { buildEditSelectionPrompt, extractReplacementCode } from '../../core/edits/editPrompt';
 import { PromptTooLargeError } from '../../core/prompt/context';
-import { formatUsd } from '../../core/cost/price';
+import { formatDuration, formatUsd } from '../../core/format';
 import type { DecisionRecord } from '../../core/router/decision';
 import type { TaskRunner } from '../../core/taskRunner';
 import type { Logger } from '../../core/ports';
@@ -23,9 +23,8 @@ let proposalCounter = 0;
 /** One line about who answered and what it cost, for notifications. */
 export function answerSummary(record: DecisionRecord): string {
   const parts: string[] = [];
-  if (record.costUsd !== null) parts.push(record.costUsd === 0 ? '$0.00' : formatUsd(record.costUsd));
-  if (record.totalMs !== null)
-    parts.push(record.totalMs < 1000 ? `${Math.round(record.totalMs)} ms` : `${(record.totalMs / 1000).toFixed(1)} s`);
+  if (record.costUsd !== null) parts.push(formatUsd(record.costUsd));
+  if (record.totalMs !== null) parts.push(formatDuration(record.totalMs));
   const via = record.hops.length > 0 ? `, after ${record.hops.map((h) => h.text).join('; ')}` : '';
   return parts.length > 0 ? `${parts.join(', ')}${via}` : via.slice(2);
 }
