@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process';
 import { promises as fs, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Ledger, LedgerError, NO_WORKSPACE, openLedger, serialise } from '../../../src/core/cost/ledger';
+import { Ledger, LedgerError, openLedger } from '../../../src/core/cost/ledger';
+import { serialise } from '../../../src/core/cost/ledgerFiles';
+import { NO_WORKSPACE } from '../../../src/core/cost/ledgerTotals';
 import { silentLogger } from '../../../src/core/ports';
 import { makeRecord } from './fixtures/records';
 
