@@ -39,7 +39,7 @@ import { LedgerPruner } from './ledgerPrune';
 import type { LedgerRetention } from './ledgerRetention';
 import { QUIET_BEFORE_REOPEN_MS } from './ledgerRetention';
 import type { LedgerTotals, TotalsQuery } from './ledgerTotals';
-import { addDay, cloneDay, emptyTotals, foldRecord, mergeDay, NO_WORKSPACE } from './ledgerTotals';
+import { addDay, cloneDay, emptyTotals, foldRecord, keyedRecord, mergeDay, NO_WORKSPACE } from './ledgerTotals';
 
 export interface LedgerOptions {
   /** Folder for the ledger files (created if missing). */
@@ -147,7 +147,7 @@ export class Ledger {
   async totals(query: TotalsQuery = {}): Promise<LedgerTotals> {
     this.queried = true;
     await this.refresh();
-    const out: LedgerTotals = { ...emptyTotals(), days: {} };
+    const out: LedgerTotals = { ...emptyTotals(), days: keyedRecord() };
     for (const state of this.files.values()) {
       for (const [day, agg] of state.days) {
         if ((query.fromDay !== undefined && day < query.fromDay) || (query.toDay !== undefined && day > query.toDay)) continue;

@@ -5,6 +5,7 @@ import type { Logger } from '../ports';
 import type { LedgerRecord } from '../router/decision';
 import { RECORD_VERSION } from '../router/decision';
 import type { DayAggregate } from './ledgerTotals';
+import { cloneDay } from './ledgerTotals';
 
 export const FILE_PATTERN = /^ledger-(\d{6})\.jsonl$/;
 export const SIDECAR_PATTERN = /^(ledger-(\d{6})\.jsonl)\.index\.json$/;
@@ -157,7 +158,9 @@ export async function loadSidecar(file: string, name: string, st: { size: number
   try {
     const raw = JSON.parse(await fs.readFile(file, 'utf8')) as Sidecar;
     if (raw.v !== 1 || raw.ino !== st.ino || typeof raw.bytes !== 'number' || raw.bytes > st.size) return undefined;
-    return { name, ino: st.ino, offset: raw.bytes, indexedBytes: raw.bytes, days: new Map(Object.entries(raw.days)) };
+    // Copied into fresh aggregates: JSON.parse makes plain objects, and the keyed records must have no prototype.
+    const days = new Map(Object.entries(raw.days).map(([day, agg]) => [day, cloneDay(agg)]));
+    return { name, ino: st.ino, offset: raw.bytes, indexedBytes: raw.bytes, days };
   } catch {
     return undefined;
   }

@@ -53,16 +53,24 @@ export interface TotalsQuery {
 /** Key used in `byWorkspace` for decisions made outside any workspace. */
 export const NO_WORKSPACE = '(no workspace)';
 
+/**
+ * An empty record for keys read from ledger lines (model ids, workspaces, days). No prototype, so a model
+ * called `__proto__` or `constructor` is one more key, not a way into Object.prototype.
+ */
+export function keyedRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function emptyDay(): DayAggregate {
   return {
     costUsd: 0,
     requests: 0,
     unpriced: 0,
     tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    byTier: {},
-    byModel: {},
-    byWorkspace: {},
-    byTask: {},
+    byTier: keyedRecord(),
+    byModel: keyedRecord(),
+    byWorkspace: keyedRecord(),
+    byTask: keyedRecord(),
   };
 }
 
@@ -72,10 +80,10 @@ export function emptyTotals(): Omit<LedgerTotals, 'days'> {
     requests: 0,
     unpriced: 0,
     tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    byTier: {},
-    byModel: {},
-    byWorkspace: {},
-    byTask: {},
+    byTier: keyedRecord(),
+    byModel: keyedRecord(),
+    byWorkspace: keyedRecord(),
+    byTask: keyedRecord(),
   };
 }
 

@@ -11,6 +11,11 @@ import { makeRecord } from './fixtures/records';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
+/** What the totals' per-key records look like: no prototype (model ids and workspaces are keys, never Object.prototype's names). */
+function keyed<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 function ledgerFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((n) => /^ledger-\d{6}\.jsonl$/.test(n))
@@ -56,18 +61,24 @@ describe('Ledger', function () {
     assert.equal(t.requests, 4);
     assert.equal(t.costUsd, 0.75);
     assert.equal(t.unpriced, 1);
-    assert.deepEqual(t.byTier, { frontier: { costUsd: 0.75, requests: 3 }, local: { costUsd: 0, requests: 1 } });
+    assert.deepEqual(t.byTier, keyed({ frontier: { costUsd: 0.75, requests: 3 }, local: { costUsd: 0, requests: 1 } }));
     assert.deepEqual(t.byModel['claude-sonnet-5-5'], { costUsd: 0.75, requests: 2, accepted: 0, rejected: 0 });
-    assert.deepEqual(t.byWorkspace, {
-      '/work/repo': { costUsd: 0.25, requests: 2 },
-      '/other': { costUsd: 0.5, requests: 1 },
-      [NO_WORKSPACE]: { costUsd: 0, requests: 1 },
-    });
-    assert.deepEqual(t.byTask, {
-      refactor: { costUsd: 0.25, requests: 1 },
-      edit: { costUsd: 0.5, requests: 2 },
-      completion: { costUsd: 0, requests: 1 },
-    });
+    assert.deepEqual(
+      t.byWorkspace,
+      keyed({
+        '/work/repo': { costUsd: 0.25, requests: 2 },
+        '/other': { costUsd: 0.5, requests: 1 },
+        [NO_WORKSPACE]: { costUsd: 0, requests: 1 },
+      }),
+    );
+    assert.deepEqual(
+      t.byTask,
+      keyed({
+        refactor: { costUsd: 0.25, requests: 1 },
+        edit: { costUsd: 0.5, requests: 2 },
+        completion: { costUsd: 0, requests: 1 },
+      }),
+    );
     assert.equal(t.tokens.input, 4800);
     assert.deepEqual(Object.keys(t.days).sort(), ['2026-11-24', '2026-11-25']);
     assert.equal(t.days['2026-11-25'].costUsd, 0.5);
