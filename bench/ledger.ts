@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync, readdirSync, utimesSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dayKeyOf } from '../src/core/cost/calendar';
-import { Ledger, serialise } from '../src/core/cost/ledger';
+import { Ledger } from '../src/core/cost/ledger';
+import { serialise } from '../src/core/cost/ledgerFiles';
 import type { DecisionRecord } from '../src/core/router/decision';
 import type { TaskKind, Tier } from '../src/core/types';
 

@@ -20,18 +20,26 @@
 // newest file, one with this month's records, or one written in the last few minutes (another
 // window may still append to it). A writer whose file went quiet re-resolves the newest file first,
 // so a prune in another window cannot take a file from under it.
+//
+// The line format and sidecars are in ledgerFiles.ts, the aggregates in ledgerTotals.ts, deletion in ledgerPrune.ts.
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Clock, Logger, Ports } from '../ports';
 import { silentLogger, systemClock } from '../ports';
 import type { Outcome } from '../types';
-import type { DecisionRecord, LedgerRecord, OutcomeUpdateRecord } from '../router/decision';
-import { buildOutcomeUpdate, RECORD_VERSION } from '../router/decision';
+import type { DecisionRecord, LedgerRecord } from '../router/decision';
+import { buildOutcomeUpdate } from '../router/decision';
 import { dayKeyOf, monthKeyOf } from './calendar';
 import type { Spend } from './budgets';
-import type { LedgerRetention, PrunePlan, RetentionFile } from './ledgerRetention';
-import { planPrune, QUIET_BEFORE_REOPEN_MS } from './ledgerRetention';
+import type { FileState } from './ledgerFiles';
+import { errorText, FILE_PATTERN, fileName, loadSidecar, newestDayOf, readLines, readTail, serialise, writeSidecar } from './ledgerFiles';
+import type { PruneReport } from './ledgerPrune';
+import { LedgerPruner } from './ledgerPrune';
+import type { LedgerRetention } from './ledgerRetention';
+import { QUIET_BEFORE_REOPEN_MS } from './ledgerRetention';
+import type { LedgerTotals, TotalsQuery } from './ledgerTotals';
+import { addDay, cloneDay, emptyTotals, foldRecord, keyedRecord, mergeDay, NO_WORKSPACE } from './ledgerTotals';
 
 export interface LedgerOptions {
   /** Folder for the ledger files (created if missing). */
@@ -51,94 +59,11 @@ export interface LedgerOptions {
   pruneAfterOpenMs?: number;
 }
 
-/** What one prune did. */
-export interface PruneReport {
-  removed: PrunePlan['remove'];
-  /** Bytes of ledger files and indexes left. */
-  keptBytes: number;
-  /** Still over the size cap: the rest holds this month's records or is in use. */
-  overCap: boolean;
-}
-
-export interface Bucket {
-  costUsd: number;
-  requests: number;
-}
-
-export interface ModelBucket extends Bucket {
-  accepted: number;
-  rejected: number;
-}
-
-export interface TokenCounts {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-}
-
-/** Everything known about one local day. */
-export interface DayAggregate {
-  costUsd: number;
-  requests: number;
-  /** Requests whose model had no known price (counted, not costed). */
-  unpriced: number;
-  tokens: TokenCounts;
-  byTier: Record<string, Bucket>;
-  byModel: Record<string, ModelBucket>;
-  byWorkspace: Record<string, Bucket>;
-  byTask: Record<string, Bucket>;
-}
-
-export interface LedgerTotals {
-  costUsd: number;
-  requests: number;
-  unpriced: number;
-  tokens: TokenCounts;
-  byTier: Record<string, Bucket>;
-  byModel: Record<string, ModelBucket>;
-  byWorkspace: Record<string, Bucket>;
-  byTask: Record<string, Bucket>;
-  /** Per day in range, for charts of cost over time. */
-  days: Record<string, DayAggregate>;
-}
-
-export interface TotalsQuery {
-  /** Inclusive `YYYY-MM-DD` bounds. */
-  fromDay?: string;
-  toDay?: string;
-}
-
-/** Key used in `byWorkspace` for decisions made outside any workspace. */
-export const NO_WORKSPACE = '(no workspace)';
-
-const FILE_PATTERN = /^ledger-(\d{6})\.jsonl$/;
-const SIDECAR_PATTERN = /^(ledger-(\d{6})\.jsonl)\.index\.json$/;
-const RECORD_START = '{"v":';
-const READ_CHUNK = 1 << 20;
-
 export class LedgerError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'LedgerError';
   }
-}
-
-interface FileState {
-  name: string;
-  ino: number;
-  /** Bytes folded into `days` (always at a line boundary). */
-  offset: number;
-  /** Bytes the on-disk sidecar covers. */
-  indexedBytes: number;
-  days: Map<string, DayAggregate>;
-}
-
-interface Sidecar {
-  v: 1;
-  ino: number;
-  bytes: number;
-  days: Record<string, DayAggregate>;
 }
 
 /** Opens the ledger in `ports.storageDir/ledger`. */
@@ -156,17 +81,12 @@ export class Ledger {
   private readonly syncEachAppend: boolean;
   private readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly retention: (() => LedgerRetention | undefined) | undefined;
   private active: { seq: number; fh: FileHandle } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly files = new Map<string, FileState>();
   private refreshing: Promise<void> | null = null;
   private refreshAgain: Promise<void> | null = null;
-  private pruning: Promise<PruneReport> | null = null;
-  private pruneTimer: ReturnType<typeof setTimeout> | undefined;
-  private pruneTimerDelayMs = 0;
-  /** The size cap last warned about, so the over-cap warning is logged once. */
-  private warnedCapMb: number | null = null;
+  private readonly pruner: LedgerPruner;
   private closed = false;
   private queried = false;
   /** Lines that could not be parsed in the last full refresh (torn or foreign). */
@@ -179,7 +99,21 @@ export class Ledger {
     this.syncEachAppend = options.syncEachAppend ?? false;
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
-    this.retention = options.retention;
+    this.pruner = new LedgerPruner(
+      {
+        dir: this.dir,
+        logger: this.logger,
+        clock: this.clock,
+        isClosed: () => this.closed,
+        refresh: () => this.refresh(),
+        listFiles: () => this.listFiles(),
+        activeFile: () => (this.active === null ? undefined : fileName(this.active.seq)),
+        newestDay: (name) => newestDayOf(this.files.get(name)),
+        forget: (name) => this.files.delete(name),
+        sidecarPath: (name) => this.sidecarPath(name),
+      },
+      options.retention,
+    );
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
@@ -191,7 +125,7 @@ export class Ledger {
         cause: e,
       });
     }
-    ledger.schedulePrune(options.pruneAfterOpenMs ?? 30_000);
+    ledger.pruner.schedule(options.pruneAfterOpenMs ?? 30_000);
     return ledger;
   }
 
@@ -213,7 +147,7 @@ export class Ledger {
   async totals(query: TotalsQuery = {}): Promise<LedgerTotals> {
     this.queried = true;
     await this.refresh();
-    const out: LedgerTotals = { ...emptyTotals(), days: {} };
+    const out: LedgerTotals = { ...emptyTotals(), days: keyedRecord() };
     for (const state of this.files.values()) {
       for (const [day, agg] of state.days) {
         if ((query.fromDay !== undefined && day < query.fromDay) || (query.toDay !== undefined && day > query.toDay)) continue;
@@ -248,7 +182,7 @@ export class Ledger {
     const outcomes = new Map<string, Outcome>();
     const found: DecisionRecord[] = [];
     for (let i = names.length - 1; i >= 0 && found.length < limit; i--) {
-      const records = await this.readTail(names[i], limit - found.length);
+      const records = await readTail(path.join(this.dir, names[i]), limit - found.length, () => this.skippedLines++);
       for (let j = records.length - 1; j >= 0 && found.length < limit; j--) {
         const r = records[j];
         if (r.type === 'outcome') {
@@ -276,26 +210,21 @@ export class Ledger {
    * the header). Concurrent calls share one pass; safe while this or another process appends.
    */
   prune(): Promise<PruneReport> {
-    if (this.closed) return Promise.resolve({ removed: [], keptBytes: 0, overCap: false });
-    this.pruning ??= this.pruneOnce().finally(() => {
-      this.pruning = null;
-    });
-    return this.pruning;
+    return this.pruner.prune();
   }
 
   /** Finishes pending appends, writes sidecars for what was folded since, and closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.pruneTimer);
-    this.pruneTimer = undefined;
+    this.pruner.cancelTimer();
     await this.queue.catch(() => undefined);
-    await this.pruning?.catch(() => undefined);
+    await this.pruner.idle();
     // Bring indexes up to date for a quick next start, if this ledger was ever queried (a never-queried
     // one would have to read everything, too slow for shutdown).
     if (this.queried) await this.refresh().catch(() => undefined);
     for (const state of this.files.values()) {
-      if (state.offset > state.indexedBytes) await this.writeSidecar(state);
+      if (state.offset > state.indexedBytes) await writeSidecar(this.sidecarPath(state.name), state, this.logger);
     }
     await this.active?.fh.close();
     this.active = null;
@@ -355,7 +284,7 @@ export class Ledger {
     this.active = null;
     this.logger.debug(`ledger: continuing in ${fileName(seq)}`);
     const opened = await this.useFile(seq);
-    this.schedulePrune(0);
+    this.pruner.schedule(0);
     return opened;
   }
 
@@ -420,7 +349,10 @@ export class Ledger {
         // Gone since the listing (pruned by another window): its totals go with it.
         if (st === null) this.files.delete(name);
         if (st === null || (state !== undefined && state.ino === st.ino && st.size >= state.offset)) return;
-        this.files.set(name, (await this.loadSidecar(name, st)) ?? { name, ino: st.ino, offset: 0, indexedBytes: 0, days: new Map() });
+        this.files.set(
+          name,
+          (await loadSidecar(this.sidecarPath(name), name, st)) ?? { name, ino: st.ino, offset: 0, indexedBytes: 0, days: new Map() },
+        );
       }),
     );
     for (let i = 0; i < names.length; i++) {
@@ -429,244 +361,17 @@ export class Ledger {
       if (st === null || state === undefined) continue;
       if (st.size > state.offset)
         state.offset = await this.readFile(names[i], { start: state.offset, end: st.size }, (r) => foldRecord(state.days, r));
-      if (state.offset - state.indexedBytes >= this.indexEveryBytes) await this.writeSidecar(state);
+      if (state.offset - state.indexedBytes >= this.indexEveryBytes) await writeSidecar(this.sidecarPath(state.name), state, this.logger);
     }
   }
 
-  /** Records at the end of a file, reading backwards in growing windows until `decisions` decisions are found. */
-  private async readTail(name: string, decisions: number): Promise<LedgerRecord[]> {
-    let size: number;
-    try {
-      size = (await fs.stat(path.join(this.dir, name))).size;
-    } catch {
-      return [];
-    }
-    for (let window = 256 * 1024; ; window *= 4) {
-      const start = Math.max(0, size - window);
-      const records: LedgerRecord[] = [];
-      let found = 0;
-      await this.readFile(name, { start, end: size, skipPartialFirstLine: start > 0 }, (r) => {
-        records.push(r);
-        if (r.type === 'decision') found++;
-      });
-      if (found >= decisions || start === 0) return records;
-    }
-  }
-
-  /**
-   * Reads complete lines from `start` to `end` (default: current size), calling `onRecord` for each
-   * valid record. Returns the offset after the last complete line: a line still being written is
-   * left for next time. `skipPartialFirstLine` drops bytes up to the first newline (a window that
-   * starts mid-line).
-   */
-  private async readFile(
+  /** See readLines; a line that does not parse counts in `skippedLines`. */
+  private readFile(
     name: string,
     range: { start: number; end?: number; skipPartialFirstLine?: boolean },
     onRecord: (r: LedgerRecord) => void,
   ): Promise<number> {
-    let fh: FileHandle;
-    try {
-      fh = await fs.open(path.join(this.dir, name), 'r');
-    } catch {
-      return range.start;
-    }
-    try {
-      const limit = range.end ?? (await fh.stat()).size;
-      let offset = range.start;
-      let skipping = range.skipPartialFirstLine === true;
-      // Bytes after the last newline seen: a line continuing into the next chunk (or still being written).
-      let pending: Buffer = Buffer.alloc(0);
-      const buf = Buffer.allocUnsafe(READ_CHUNK);
-      while (offset < limit) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(READ_CHUNK, limit - offset), offset);
-        if (bytesRead === 0) break;
-        offset += bytesRead;
-        let data = pending.length === 0 ? buf.subarray(0, bytesRead) : Buffer.concat([pending, buf.subarray(0, bytesRead)]);
-        if (skipping) {
-          const firstNewline = data.indexOf(0x0a);
-          if (firstNewline < 0) {
-            pending = Buffer.alloc(0);
-            continue;
-          }
-          data = data.subarray(firstNewline + 1);
-          skipping = false;
-        }
-        const lastNewline = data.lastIndexOf(0x0a);
-        if (lastNewline < 0) {
-          pending = Buffer.from(data);
-          continue;
-        }
-        // Decoding whole lines only keeps multi-byte characters intact across chunk boundaries.
-        const text = data.toString('utf8', 0, lastNewline);
-        this.parseLines(text, text.length, onRecord);
-        pending = Buffer.from(data.subarray(lastNewline + 1));
-      }
-      return offset - pending.length;
-    } finally {
-      await fh.close();
-    }
-  }
-
-  private parseLines(text: string, end: number, onRecord: (r: LedgerRecord) => void): void {
-    let from = 0;
-    while (from < end) {
-      const nl = text.indexOf('\n', from);
-      const lineEnd = nl < 0 || nl > end ? end : nl;
-      if (lineEnd > from) {
-        const record = parseLine(text, from, lineEnd);
-        if (record !== undefined) onRecord(record);
-        else this.skippedLines++;
-      }
-      from = lineEnd + 1;
-    }
-  }
-
-  private async loadSidecar(name: string, st: { size: number; ino: number }): Promise<FileState | undefined> {
-    try {
-      const raw = JSON.parse(await fs.readFile(this.sidecarPath(name), 'utf8')) as Sidecar;
-      if (raw.v !== 1 || raw.ino !== st.ino || typeof raw.bytes !== 'number' || raw.bytes > st.size) return undefined;
-      return { name, ino: st.ino, offset: raw.bytes, indexedBytes: raw.bytes, days: new Map(Object.entries(raw.days)) };
-    } catch {
-      return undefined;
-    }
-  }
-
-  private async writeSidecar(state: FileState): Promise<void> {
-    const sidecar: Sidecar = { v: 1, ino: state.ino, bytes: state.offset, days: Object.fromEntries(state.days) };
-    const target = this.sidecarPath(state.name);
-    const tmp = `${target}.${process.pid}.${Date.now().toString(36)}.tmp`;
-    try {
-      await fs.writeFile(tmp, JSON.stringify(sidecar));
-      await fs.rename(tmp, target);
-      state.indexedBytes = state.offset;
-    } catch (e) {
-      // Only an optimisation: the next query folds from the older index.
-      this.logger.debug(`ledger: could not write ${target}: ${errorText(e)}`);
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
-    }
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Retention
-
-  private schedulePrune(delayMs: number): void {
-    if (this.retention === undefined || this.closed) return;
-    // One pending prune at a time; a rotation brings the one after opening forward.
-    if (this.pruneTimer !== undefined) {
-      if (delayMs >= this.pruneTimerDelayMs) return;
-      clearTimeout(this.pruneTimer);
-    }
-    this.pruneTimerDelayMs = delayMs;
-    this.pruneTimer = setTimeout(() => {
-      this.pruneTimer = undefined;
-      this.prune().catch((e: unknown) => this.logger.warn(`ledger: pruning ${this.dir} failed: ${errorText(e)}`));
-    }, delayMs);
-    // A pending prune must not keep a process (a test, a CLI) alive.
-    this.pruneTimer.unref?.();
-  }
-
-  private currentRetention(): LedgerRetention | undefined {
-    let retention: LedgerRetention | undefined;
-    try {
-      retention = this.retention?.();
-    } catch (e) {
-      this.logger.warn(`ledger: could not read the retention settings, not pruning: ${errorText(e)}`);
-      return undefined;
-    }
-    if (retention === undefined || !Number.isFinite(retention.retentionDays) || !Number.isFinite(retention.maxMegabytes)) return undefined;
-    return retention;
-  }
-
-  private async pruneOnce(): Promise<PruneReport> {
-    const retention = this.currentRetention();
-    if (retention === undefined || this.closed) return { removed: [], keptBytes: 0, overCap: false };
-    // Newest day per file comes from the aggregates (shared with queries: budgets never wait on deletions).
-    await this.refresh();
-    const names = await this.listFiles();
-    const newest = names[names.length - 1];
-    const mine = this.active === null ? undefined : fileName(this.active.seq);
-    const seen = new Map<string, { mtimeMs: number; ino: number }>();
-    const files = (
-      await Promise.all(
-        names.map(async (name): Promise<RetentionFile | null> => {
-          const st = await fs.stat(path.join(this.dir, name)).catch(() => null);
-          if (st === null) return null;
-          const sidecarBytes = await fs.stat(this.sidecarPath(name)).then(
-            (s) => s.size,
-            () => 0,
-          );
-          seen.set(name, { mtimeMs: st.mtimeMs, ino: st.ino });
-          return {
-            name,
-            bytes: st.size + sidecarBytes,
-            newestDay: newestDayOf(this.files.get(name)),
-            lastWriteMs: st.mtimeMs,
-            inUse: name === newest || name === mine,
-          };
-        }),
-      )
-    ).filter((f): f is RetentionFile => f !== null);
-
-    const plan = planPrune(files, retention, this.clock.now());
-    const removed: PruneReport['removed'] = [];
-    let keptBytes = plan.keptBytes;
-    for (const item of plan.remove) {
-      const file = path.join(this.dir, item.name);
-      const now = await fs.stat(file).catch(() => null);
-      const before = seen.get(item.name);
-      // Written since the plan: someone may be appending to it after all.
-      if (now !== null && (before === undefined || now.mtimeMs !== before.mtimeMs || now.ino !== before.ino)) {
-        keptBytes += item.bytes;
-        continue;
-      }
-      try {
-        await fs.unlink(file);
-        removed.push(item);
-      } catch (e) {
-        // Already gone is fine: another window pruned it first.
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-          this.logger.warn(`ledger: could not delete ${file}: ${errorText(e)}`);
-          keptBytes += item.bytes;
-          continue;
-        }
-      }
-      await fs.rm(this.sidecarPath(item.name), { force: true }).catch(() => undefined);
-      // A query running meanwhile may re-add it; the next one drops it again (it is not listed).
-      this.files.delete(item.name);
-    }
-    if (newest !== undefined) await this.removeOrphanSidecars(Number(FILE_PATTERN.exec(newest)![1]));
-    this.reportPrune(retention, removed, keptBytes, plan.overCap);
-    return { removed, keptBytes, overCap: plan.overCap };
-  }
-
-  /** Sidecars whose file is gone (another window indexed it while it was being pruned). */
-  private async removeOrphanSidecars(newestSeq: number): Promise<void> {
-    const entries = await fs.readdir(this.dir).catch(() => [] as string[]);
-    const present = new Set(entries);
-    for (const entry of entries) {
-      const m = SIDECAR_PATTERN.exec(entry);
-      if (m === null || present.has(m[1]) || Number(m[2]) >= newestSeq) continue;
-      await fs.rm(path.join(this.dir, entry), { force: true }).catch(() => undefined);
-    }
-  }
-
-  private reportPrune(retention: LedgerRetention, removed: PruneReport['removed'], keptBytes: number, overCap: boolean): void {
-    if (removed.length > 0) {
-      const byAge = removed.filter((r) => r.reason === 'age').length;
-      const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-      this.logger.info(
-        `ledger: deleted ${removed.length} old file(s), ${mb(removed.reduce((sum, r) => sum + r.bytes, 0))} MB — ${byAge} past switchboard.ledger.retentionDays (${retention.retentionDays}), ${removed.length - byAge} over switchboard.ledger.maxMegabytes (${retention.maxMegabytes}); ${mb(keptBytes)} MB kept.`,
-      );
-    }
-    if (!overCap) {
-      this.warnedCapMb = null;
-      return;
-    }
-    if (this.warnedCapMb === retention.maxMegabytes) return;
-    this.warnedCapMb = retention.maxMegabytes;
-    this.logger.warn(
-      `ledger: ${this.dir} takes ${(keptBytes / 1e6).toFixed(1)} MB, over switchboard.ledger.maxMegabytes (${retention.maxMegabytes} MB), but the files left hold this month's records (budgets need them) or are still being written; they are deleted once that no longer holds. Raise switchboard.ledger.maxMegabytes to keep more.`,
-    );
+    return readLines(path.join(this.dir, name), range, onRecord, () => this.skippedLines++);
   }
 
   private async listFiles(): Promise<string[]> {
@@ -686,155 +391,4 @@ export class Ledger {
   private sidecarPath(name: string): string {
     return path.join(this.dir, `${name}.index.json`);
   }
-}
-
-function newestDayOf(state: FileState | undefined): string | undefined {
-  let newest: string | undefined;
-  if (state !== undefined) for (const day of state.days.keys()) if (newest === undefined || day > newest) newest = day;
-  return newest;
-}
-
-function fileName(seq: number): string {
-  return `ledger-${String(seq).padStart(6, '0')}.jsonl`;
-}
-
-/** One line of JSON, `v` and `type` first so a torn line can be resynchronised on `{"v":`. */
-export function serialise(record: LedgerRecord): string {
-  const line = JSON.stringify(Object.assign({ v: record.v, type: record.type }, record));
-  return `${line}\n`;
-}
-
-function parseLine(text: string, from: number, to: number): LedgerRecord | undefined {
-  const line = text.slice(from, to);
-  const record = tryParse(line);
-  if (record !== undefined) return record;
-  // A torn line followed by a whole record on the same line (crash, then another writer): keep the record.
-  const resync = line.lastIndexOf(RECORD_START);
-  return resync > 0 ? tryParse(line.slice(resync)) : undefined;
-}
-
-function tryParse(line: string): LedgerRecord | undefined {
-  if (!line.startsWith(RECORD_START)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  const r = value as Partial<LedgerRecord>;
-  if (r.v !== RECORD_VERSION || typeof r.id !== 'string' || typeof r.day !== 'string') return undefined;
-  if (r.type !== 'decision' && r.type !== 'outcome') return undefined;
-  return r as LedgerRecord;
-}
-
-function emptyDay(): DayAggregate {
-  return {
-    costUsd: 0,
-    requests: 0,
-    unpriced: 0,
-    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    byTier: {},
-    byModel: {},
-    byWorkspace: {},
-    byTask: {},
-  };
-}
-
-function emptyTotals(): Omit<LedgerTotals, 'days'> {
-  return {
-    costUsd: 0,
-    requests: 0,
-    unpriced: 0,
-    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    byTier: {},
-    byModel: {},
-    byWorkspace: {},
-    byTask: {},
-  };
-}
-
-function bump(map: Record<string, Bucket>, key: string, cost: number, requests: number): void {
-  const b = map[key] ?? (map[key] = { costUsd: 0, requests: 0 });
-  b.costUsd += cost;
-  b.requests += requests;
-}
-
-function modelBucket(map: Record<string, ModelBucket>, key: string): ModelBucket {
-  return map[key] ?? (map[key] = { costUsd: 0, requests: 0, accepted: 0, rejected: 0 });
-}
-
-function foldRecord(days: Map<string, DayAggregate>, r: LedgerRecord): void {
-  let day = days.get(r.day);
-  if (day === undefined) {
-    day = emptyDay();
-    days.set(r.day, day);
-  }
-  if (r.type === 'outcome') {
-    foldOutcome(day, r);
-    return;
-  }
-  const cost = typeof r.costUsd === 'number' && Number.isFinite(r.costUsd) ? r.costUsd : 0;
-  day.costUsd += cost;
-  day.requests += 1;
-  if (r.costUsd === null) day.unpriced += 1;
-  if (r.usage) {
-    day.tokens.input += r.usage.inputTokens;
-    day.tokens.output += r.usage.outputTokens;
-    day.tokens.cacheRead += r.usage.cacheReadTokens;
-    day.tokens.cacheWrite += r.usage.cacheWriteTokens;
-  }
-  const model = r.answeredBy ?? r.chosen;
-  bump(day.byTier, model?.tier ?? 'none', cost, 1);
-  const mb = modelBucket(day.byModel, model?.id ?? 'none');
-  mb.costUsd += cost;
-  mb.requests += 1;
-  bump(day.byWorkspace, r.workspace ?? NO_WORKSPACE, cost, 1);
-  bump(day.byTask, r.task, cost, 1);
-}
-
-function foldOutcome(day: DayAggregate, u: OutcomeUpdateRecord): void {
-  if (u.model === null || (u.outcome !== 'accepted' && u.outcome !== 'rejected')) return;
-  const mb = modelBucket(day.byModel, u.model);
-  if (u.outcome === 'accepted') mb.accepted += 1;
-  else mb.rejected += 1;
-}
-
-function mergeBuckets<B extends Bucket>(into: Record<string, B>, from: Record<string, B>): void {
-  for (const [k, b] of Object.entries(from)) {
-    const t = into[k];
-    if (t === undefined) into[k] = { ...b };
-    else
-      for (const field of Object.keys(b) as (keyof B)[]) {
-        (t[field] as number) += b[field] as number;
-      }
-  }
-}
-
-function addDay(into: Omit<LedgerTotals, 'days'>, day: DayAggregate): void {
-  into.costUsd += day.costUsd;
-  into.requests += day.requests;
-  into.unpriced += day.unpriced;
-  into.tokens.input += day.tokens.input;
-  into.tokens.output += day.tokens.output;
-  into.tokens.cacheRead += day.tokens.cacheRead;
-  into.tokens.cacheWrite += day.tokens.cacheWrite;
-  mergeBuckets(into.byTier, day.byTier);
-  mergeBuckets(into.byModel, day.byModel);
-  mergeBuckets(into.byWorkspace, day.byWorkspace);
-  mergeBuckets(into.byTask, day.byTask);
-}
-
-function cloneDay(day: DayAggregate): DayAggregate {
-  const out = emptyDay();
-  addDay(out, day);
-  return out;
-}
-
-function mergeDay(into: DayAggregate, day: DayAggregate): DayAggregate {
-  addDay(into, day);
-  return into;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

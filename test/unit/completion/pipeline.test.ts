@@ -2,14 +2,10 @@ import assert from 'node:assert/strict';
 import { planFim } from '../../../src/core/completion/family';
 import type { FimPlan } from '../../../src/core/completion/family';
 import { FIM_FAMILIES, FIM_TEMPLATES, tokensToStrip } from '../../../src/core/completion/fimTemplates';
-import { CompletionPipeline, DEFAULT_COMPLETION_SETTINGS } from '../../../src/core/completion/pipeline';
-import type {
-  CompletionInput,
-  CompletionResult,
-  CompletionSettings,
-  FetchCompletion,
-  RequestRecord,
-} from '../../../src/core/completion/pipeline';
+import { DEFAULT_COMPLETION_SETTINGS } from '../../../src/core/completion/completionSettings';
+import type { CompletionSettings } from '../../../src/core/completion/completionSettings';
+import { CompletionPipeline } from '../../../src/core/completion/pipeline';
+import type { CompletionInput, CompletionResult, FetchCompletion, RequestRecord } from '../../../src/core/completion/pipeline';
 import { ProviderError } from '../../../src/core/providers/provider';
 import { atCursor, FakeTime, ScriptedModel, seededRandom, settle } from './fakeTime';
 

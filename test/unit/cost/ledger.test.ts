@@ -3,11 +3,18 @@ import { spawn } from 'node:child_process';
 import { promises as fs, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Ledger, LedgerError, NO_WORKSPACE, openLedger, serialise } from '../../../src/core/cost/ledger';
+import { Ledger, LedgerError, openLedger } from '../../../src/core/cost/ledger';
+import { serialise } from '../../../src/core/cost/ledgerFiles';
+import { NO_WORKSPACE } from '../../../src/core/cost/ledgerTotals';
 import { silentLogger } from '../../../src/core/ports';
 import { makeRecord } from './fixtures/records';
 
 const ROOT = path.resolve(__dirname, '../../..');
+
+/** What the totals' per-key records look like: no prototype (model ids and workspaces are keys, never Object.prototype's names). */
+function keyed<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
 
 function ledgerFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -54,18 +61,24 @@ describe('Ledger', function () {
     assert.equal(t.requests, 4);
     assert.equal(t.costUsd, 0.75);
     assert.equal(t.unpriced, 1);
-    assert.deepEqual(t.byTier, { frontier: { costUsd: 0.75, requests: 3 }, local: { costUsd: 0, requests: 1 } });
+    assert.deepEqual(t.byTier, keyed({ frontier: { costUsd: 0.75, requests: 3 }, local: { costUsd: 0, requests: 1 } }));
     assert.deepEqual(t.byModel['claude-sonnet-5-5'], { costUsd: 0.75, requests: 2, accepted: 0, rejected: 0 });
-    assert.deepEqual(t.byWorkspace, {
-      '/work/repo': { costUsd: 0.25, requests: 2 },
-      '/other': { costUsd: 0.5, requests: 1 },
-      [NO_WORKSPACE]: { costUsd: 0, requests: 1 },
-    });
-    assert.deepEqual(t.byTask, {
-      refactor: { costUsd: 0.25, requests: 1 },
-      edit: { costUsd: 0.5, requests: 2 },
-      completion: { costUsd: 0, requests: 1 },
-    });
+    assert.deepEqual(
+      t.byWorkspace,
+      keyed({
+        '/work/repo': { costUsd: 0.25, requests: 2 },
+        '/other': { costUsd: 0.5, requests: 1 },
+        [NO_WORKSPACE]: { costUsd: 0, requests: 1 },
+      }),
+    );
+    assert.deepEqual(
+      t.byTask,
+      keyed({
+        refactor: { costUsd: 0.25, requests: 1 },
+        edit: { costUsd: 0.5, requests: 2 },
+        completion: { costUsd: 0, requests: 1 },
+      }),
+    );
     assert.equal(t.tokens.input, 4800);
     assert.deepEqual(Object.keys(t.days).sort(), ['2026-11-24', '2026-11-25']);
     assert.equal(t.days['2026-11-25'].costUsd, 0.5);

@@ -15,7 +15,8 @@ import {
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dayKeyOf } from '../../../src/core/cost/calendar';
-import { Ledger, serialise } from '../../../src/core/cost/ledger';
+import { Ledger } from '../../../src/core/cost/ledger';
+import { serialise } from '../../../src/core/cost/ledgerFiles';
 import type { LedgerOptions } from '../../../src/core/cost/ledger';
 import type { LedgerRetention, RetentionFile } from '../../../src/core/cost/ledgerRetention';
 import { planPrune, QUIET_BEFORE_PRUNE_MS, retentionCutoffDay } from '../../../src/core/cost/ledgerRetention';
