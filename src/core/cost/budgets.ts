@@ -1,7 +1,7 @@
 // Budget state → routing constraints, the 80% warning (once per period), and the one-time override.
 import type { SettingsSnapshot } from '../settings/schema';
 import { dayKeyOf, monthKeyOf } from './calendar';
-import { formatUsd } from './price';
+import { formatUsd } from '../format';
 
 /** Spend so far, from the ledger: everything, and this workspace's share. */
 export interface Spend {

@@ -86,11 +86,3 @@ export function estimateCost(promptTokens: number, outputTokens: number, price: 
   const rates: Price = price.longPrompt && promptTokens > price.longPrompt.aboveTokens ? price.longPrompt : price;
   return (promptTokens * rates.input + outputTokens * rates.output) / 1_000_000;
 }
-
-/** `$2.00`, `$0.282`, `$0.0012`: two significant digits below a cent; no Intl (it is slow on the routing path). */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0';
-  const abs = Math.abs(usd);
-  const digits = abs >= 100 ? 0 : abs >= 1 ? 2 : abs >= 0.01 ? 3 : Math.min(10, Math.ceil(-Math.log10(abs)) + 1);
-  return `${usd < 0 ? '-' : ''}$${abs.toFixed(digits)}`;
-}

@@ -2,7 +2,8 @@
 // latency): kept, or dropped with the one-line reason the user sees. Pure.
 import type { TaskKind } from '../types';
 import type { BudgetConstraints } from '../cost/budgets';
-import { estimateCost, formatUsd } from '../cost/price';
+import { estimateCost } from '../cost/price';
+import { formatTokens, formatUsd } from '../format';
 import type { HealthView } from './health';
 import type { CompiledModel, ConstraintKind } from './route';
 
@@ -54,7 +55,7 @@ export function judgeCandidate(cm: CompiledModel, ctx: JudgeContext): Judgement 
     return {
       kept: false,
       constraint: 'contextWindow',
-      reason: `~${tokens(ctx.promptTokens)} prompt + ${tokens(ctx.outputTokens)} output tokens exceed its ${tokens(cm.ref.contextWindow)} context window`,
+      reason: `~${formatTokens(ctx.promptTokens)} prompt + ${formatTokens(ctx.outputTokens)} output tokens exceed its ${formatTokens(cm.ref.contextWindow)} context window`,
       cost: null,
       usedOverride: false,
     };
@@ -142,13 +143,6 @@ function budgetReason(budget: BudgetConstraints, cost: number): string {
   const name = limit.period === 'day' ? 'daily' : 'monthly';
   if ((budget.remainingUsd ?? 0) <= 0) return `${name} budget of ${formatUsd(limit.capUsd)} reached (${formatUsd(limit.spentUsd)} spent)`;
   return `~${formatUsd(cost)} is more than the ${formatUsd(budget.remainingUsd ?? 0)} left of the ${name} budget (${formatUsd(limit.capUsd)})`;
-}
-
-function tokens(n: number): string {
-  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n % 1_000_000 === 0 ? 0 : 2)}M`;
-  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
-  if (n >= 1000) return `${(n / 1000).toFixed(1)}k`;
-  return String(n);
 }
 
 function seconds(ms: number): string {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ModelRef, Usage } from '../../../src/core/types';
 import type { ResolvedPrice } from '../../../src/core/cost/price';
-import { BUNDLED_PRICES, costOfUsage, estimateCost, formatUsd, priceOf, priceTableEntry } from '../../../src/core/cost/price';
+import { BUNDLED_PRICES, costOfUsage, estimateCost, priceOf, priceTableEntry } from '../../../src/core/cost/price';
+import { formatUsd } from '../../../src/core/format';
 
 const usage = (u: Partial<Usage>): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, ...u });
 const model = (provider: ModelRef['provider'], name: string, extra: Partial<ModelRef> = {}): ModelRef => ({
