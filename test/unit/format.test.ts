@@ -3,6 +3,16 @@ import assert from 'node:assert/strict';
 import { formatDuration, formatTokens, formatUsd } from '../../src/core/format';
 
 describe('formatUsd', () => {
+  it('formats dollars readably at every scale (the amounts route reasons and budget messages show)', () => {
+    assert.equal(formatUsd(0), '$0');
+    assert.equal(formatUsd(2), '$2.00');
+    assert.equal(formatUsd(123.4), '$123');
+    assert.equal(formatUsd(0.28192), '$0.282');
+    assert.equal(formatUsd(0.005), '$0.0050');
+    assert.equal(formatUsd(0.00053), '$0.00053');
+    assert.equal(formatUsd(-1.5), '-$1.50');
+  });
+
   it('reads exactly zero as $0', () => {
     assert.equal(formatUsd(0), '$0');
     assert.equal(formatUsd(-0), '$0');

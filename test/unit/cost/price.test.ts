@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import type { ModelRef, Usage } from '../../../src/core/types';
 import type { ResolvedPrice } from '../../../src/core/cost/price';
 import { BUNDLED_PRICES, costOfUsage, estimateCost, priceOf, priceTableEntry } from '../../../src/core/cost/price';
-import { formatUsd } from '../../../src/core/format';
 
 const usage = (u: Partial<Usage>): Usage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, ...u });
 const model = (provider: ModelRef['provider'], name: string, extra: Partial<ModelRef> = {}): ModelRef => ({
@@ -118,19 +117,9 @@ describe('costOfUsage (hand-computed)', () => {
   });
 });
 
-describe('estimateCost and formatUsd', () => {
+describe('estimateCost', () => {
   it('estimates with every prompt token uncached', () => {
     near(estimateCost(100_000, 8192, tablePrice('anthropic', 'claude-sonnet-5-5')), 0.2 + 0.08192);
     near(estimateCost(300_000, 1000, tablePrice('openai', 'gpt-6-luna')), (300_000 * 0.2 + 1000 * 0.75) / 1e6);
-  });
-
-  it('formats dollars readably at every scale', () => {
-    assert.equal(formatUsd(0), '$0');
-    assert.equal(formatUsd(2), '$2.00');
-    assert.equal(formatUsd(123.4), '$123');
-    assert.equal(formatUsd(0.28192), '$0.282');
-    assert.equal(formatUsd(0.005), '$0.0050');
-    assert.equal(formatUsd(0.00053), '$0.00053');
-    assert.equal(formatUsd(-1.5), '-$1.50');
   });
 });
