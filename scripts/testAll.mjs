@@ -9,6 +9,11 @@ const layers = [
   { name: 'e2e', cmd: 'npx', args: ['mocha', '--config', '.mocharc.e2e.json'], counts: 'mocha' },
 ];
 const only = process.argv.slice(2);
+const unknown = only.filter((name) => !layers.some((l) => l.name === name));
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown test layer: ${unknown.join(', ')}. The layers are: ${layers.map((l) => l.name).join(', ')}.\n`);
+  process.exit(2);
+}
 const results = [];
 const t0 = Date.now();
 

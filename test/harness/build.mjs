@@ -14,7 +14,10 @@ const vsce = path.join(ROOT, 'node_modules', '.bin', 'vsce');
 
 export function buildSwitchboardVsix() {
   run('npm', ['run', '--silent', 'package']);
-  return path.join(ROOT, 'dist', 'switchboard.vsix');
+  const vsix = path.join(ROOT, 'dist', 'switchboard.vsix');
+  // The zip's directory names every file in plain text: source maps must not ship (.vscodeignore).
+  if (fs.readFileSync(vsix).includes('.js.map')) throw new Error(`${vsix} contains source maps: check .vscodeignore`);
+  return vsix;
 }
 
 export function buildRunnerVsix() {
