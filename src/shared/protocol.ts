@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ProviderKind, Tier, Usage } from '../core/types';
 import { PROVIDER_KINDS, TIERS } from '../core/types';
 import type { ChatPromptTurn } from '../core/chat/chatPrompt';
+import { logValue } from '../core/logText';
 
 // ── Limits (the webview enforces them too, so the user sees why before the host refuses) ──
 
@@ -229,24 +230,52 @@ function buildChatWebviewMessageSchema(): z.ZodType<ChatWebviewMessage> {
   ]);
 }
 
+/** More own keys than any webview message has (chat and router panel alike): refused before zod walks the object. */
+export const MAX_MESSAGE_KEYS = 8;
+/** An unknown field is named in a problem only when its name is this plain; anything else could forge or flood a log line. */
+const PLAIN_FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,31}$/;
+
+/**
+ * The check every protocol runs before its schema: a plain (or null-prototype) object with at most
+ * `maxKeys` own keys. Returns the problem, or undefined when the shape is fine; never echoes a key.
+ */
+export function messageShapeProblem(raw: unknown, maxKeys: number = MAX_MESSAGE_KEYS): string | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'message: must be an object';
+  const proto: unknown = Object.getPrototypeOf(raw);
+  if (proto !== Object.prototype && proto !== null) return 'message: must be a plain object';
+  if (Object.keys(raw).length > maxKeys) return `message: has more fields than any webview message (${maxKeys})`;
+  return undefined;
+}
+
+/** A zod failure as one short line: the field and rule, never the message's content; unknown keys only when plainly named. */
+export function schemaProblem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'message: invalid';
+  const where = issue.path.length > 0 ? logValue(issue.path.map(String).join('.'), 80) : 'message';
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys;
+    const named = keys.length === 1 && PLAIN_FIELD_NAME.test(keys[0]) ? ` "${keys[0]}"` : '';
+    return keys.length === 1 ? `${where}: has an unknown field${named}` : `${where}: has ${keys.length} unknown fields`;
+  }
+  return `${where}: ${logValue(issue.message, 120)}`;
+}
+
 let chatWebviewMessageSchema: z.ZodType<ChatWebviewMessage> | undefined;
 
 export type ChatWebviewMessageCheck = { ok: true; message: ChatWebviewMessage } | { ok: false; problem: string };
 
 /** Checks a message from the chat webview; `problem` names the field and rule, never the message's content. */
 export function checkChatWebviewMessage(raw: unknown): ChatWebviewMessageCheck {
-  chatWebviewMessageSchema ??= buildChatWebviewMessageSchema();
-  let result: ReturnType<typeof chatWebviewMessageSchema.safeParse>;
   try {
-    result = chatWebviewMessageSchema.safeParse(raw);
+    const shape = messageShapeProblem(raw);
+    if (shape !== undefined) return { ok: false, problem: shape };
+    chatWebviewMessageSchema ??= buildChatWebviewMessageSchema();
+    const result = chatWebviewMessageSchema.safeParse(raw);
+    return result.success ? { ok: true, message: result.data } : { ok: false, problem: schemaProblem(result.error) };
   } catch {
     // Only objects with throwing getters get here; postMessage never delivers those, but never throw anyway.
     return { ok: false, problem: 'message: unreadable' };
   }
-  if (result.success) return { ok: true, message: result.data };
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'message';
-  return { ok: false, problem: `${where}: ${issue?.message ?? 'invalid'}` };
 }
 
 /** The message if it is one the chat webview may send, otherwise undefined (unknown, malformed or oversized). */

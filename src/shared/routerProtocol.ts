@@ -9,7 +9,7 @@ import type { DriftEvent } from '../core/ratings/drift';
 import type { RouteProposalResult } from '../core/ratings/proposal';
 import type { Outcome, TaskKind } from '../core/types';
 import { TASK_KINDS } from '../core/types';
-import { messageIdSchema, modelIdSchema, tierSchema } from './protocol';
+import { messageIdSchema, messageShapeProblem, modelIdSchema, schemaProblem, tierSchema } from './protocol';
 import type {
   CostSplit,
   CostSummary,
@@ -27,8 +27,6 @@ export const MAX_PAGE_LIMIT = 500;
 export const DEFAULT_PAGE_LIMIT = 100;
 export const MAX_WORKSPACE_CHARS = 1024;
 export const MAX_COMPARISON_ID_CHARS = 128;
-/** More keys than any message has: refuse before zod walks a hostile object. */
-const MAX_KEYS = 8;
 
 // ── Webview → host ──
 
@@ -105,17 +103,11 @@ export type RouterWebviewMessageCheck = { ok: true; message: RouterWebviewMessag
  */
 export function checkRouterWebviewMessage(raw: unknown): RouterWebviewMessageCheck {
   try {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, problem: 'message: must be an object' };
-    const proto: unknown = Object.getPrototypeOf(raw);
-    if (proto !== Object.prototype && proto !== null) return { ok: false, problem: 'message: must be a plain object' };
-    if (Object.keys(raw).length > MAX_KEYS)
-      return { ok: false, problem: `message: has more fields than any router panel message (${MAX_KEYS})` };
+    const shape = messageShapeProblem(raw);
+    if (shape !== undefined) return { ok: false, problem: shape };
     routerWebviewMessageSchema ??= buildRouterWebviewMessageSchema();
     const result = routerWebviewMessageSchema.safeParse(raw);
-    if (result.success) return { ok: true, message: result.data };
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'message';
-    return { ok: false, problem: `${where}: ${issue?.message ?? 'invalid'}` };
+    return result.success ? { ok: true, message: result.data } : { ok: false, problem: schemaProblem(result.error) };
   } catch {
     return { ok: false, problem: 'message: could not be read' };
   }

@@ -10,6 +10,7 @@ import type { AppendedTurn } from './chat/chatHost';
 import { ChatHost } from './chat/chatHost';
 import { EditorContext } from './chat/editorContext';
 import { pickWorkspaceFiles } from './workspace';
+import { Disposable } from './lifecycle';
 
 export const CHAT_VIEW_ID = 'switchboard.chat';
 
@@ -21,28 +22,31 @@ export interface ChatApi {
   reveal(): Promise<void>;
 }
 
-class ChatViewProvider implements vscode.WebviewViewProvider {
-  private attached: vscode.Disposable | undefined;
+class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
+  /** The view's attachment to the host and its own listener, ended together when the view goes or is replaced. */
+  private current: vscode.Disposable | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly host: ChatHost,
-  ) {}
+  ) {
+    super();
+    this._register({ dispose: () => this.current?.dispose() });
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     view.webview.options = webviewOptions(this.extensionUri);
     // Attach before the HTML loads, so the webview's `ready` cannot be missed.
-    this.attached?.dispose();
-    const attached = this.host.attach(view.webview);
-    this.attached = vscode.Disposable.from(
-      attached,
-      view.onDidDispose(() => attached.dispose()),
+    this.current?.dispose();
+    const current: vscode.Disposable = vscode.Disposable.from(
+      this.host.attach(view.webview),
+      view.onDidDispose(() => {
+        current.dispose();
+        if (this.current === current) this.current = undefined;
+      }),
     );
+    this.current = current;
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, 'chat', 'Switchboard Chat');
-  }
-
-  dispose(): void {
-    this.attached?.dispose();
   }
 }
 

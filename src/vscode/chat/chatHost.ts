@@ -1,6 +1,6 @@
 // The extension-host side of the chat panel: the conversation (kept per workspace), the pin, the
-// context chips and the streaming answers. Every message from the webview is validated; nothing is
-// posted before the webview says `ready`.
+// context chips and the streaming answers. The webview channel validates every message and holds posts
+// until the webview says `ready`; state changes go only to a ready view (the reply to `ready` carries them).
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
 import type { BudgetSignal } from '../../core/cost/budgets';
@@ -16,6 +16,9 @@ import { HISTORY_STATE_KEY, boundHistory, readStoredHistory, toStoredHistory } f
 import { DeltaBatcher } from '../../panels/chat/deltaBatcher';
 import type { EditorContext } from './editorContext';
 import { promptBudgetTokens } from '../../core/prompt/promptBudget';
+import { Disposable } from '../lifecycle';
+import type { ChannelWebview } from '../webviewChannel';
+import { WebviewChannel } from '../webviewChannel';
 
 /** Editor context (selection, files) a question may carry, in estimated tokens. */
 export const CHAT_CONTEXT_CAP_TOKENS = 24_000;
@@ -24,10 +27,7 @@ export const CHAT_HISTORY_CAP_TOKENS = 8_000;
 const PERSIST_DELAY_MS = 300;
 
 /** The part of a webview the host uses (a real vscode.Webview, or a fake in tests). */
-export interface ChatWebview {
-  postMessage(message: ChatHostMessage): Thenable<boolean>;
-  readonly onDidReceiveMessage: vscode.Event<unknown>;
-}
+export type ChatWebview = ChannelWebview<ChatHostMessage>;
 
 export interface ChatHostDeps {
   runner: Pick<TaskRunner, 'run'>;
@@ -54,48 +54,43 @@ interface ActiveAnswer {
   batcher: DeltaBatcher;
 }
 
-interface AttachedView {
-  webview: ChatWebview;
-  ready: boolean;
-  listener: vscode.Disposable;
-}
-
 let turnCounter = 0;
 function newTurnId(prefix: string): string {
   turnCounter = (turnCounter + 1) % 0x100000;
   return `${prefix}${Date.now().toString(36)}${turnCounter.toString(36)}`;
 }
 
-export class ChatHost implements vscode.Disposable {
+export class ChatHost extends Disposable {
   private turns: ChatTurn[];
   private pin: ChatPin | null = null;
   private active: ActiveAnswer | undefined;
-  private view: AttachedView | undefined;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
-  private focusWhenReady = false;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly channel: WebviewChannel<ChatHostMessage, ChatWebviewMessage>;
 
   constructor(private readonly deps: ChatHostDeps) {
+    super();
     this.turns = readStoredHistory(deps.state.get(HISTORY_STATE_KEY));
-    this.disposables.push(
-      deps.editor.onDidChange(() => this.post({ type: 'chips', chips: deps.editor.chips() })),
-      deps.settings.onDidChange(() => this.onSettingsChanged()),
+    this.channel = this._register(
+      new WebviewChannel<ChatHostMessage, ChatWebviewMessage>({
+        logPrefix: 'chat',
+        source: 'the chat view',
+        logger: deps.logger,
+        check: checkChatWebviewMessage,
+        replyToReady: () => this.replyToReady(),
+        onMessage: (message) => this.receive(message),
+      }),
     );
+    this._register(deps.editor.onDidChange(() => this.post({ type: 'chips', chips: deps.editor.chips() })));
+    this._register(deps.settings.onDidChange(() => this.onSettingsChanged()));
   }
 
-  /** Takes over a (new) webview; the previous one, if any, is let go. */
+  /** Takes over a (new) webview with a fresh `ready` handshake; the previous one, if any, is let go. */
   attach(webview: ChatWebview): vscode.Disposable {
-    this.view?.listener.dispose();
-    const view: AttachedView = { webview, ready: false, listener: webview.onDidReceiveMessage((raw) => this.receive(view, raw)) };
-    this.view = view;
-    return new vscode.Disposable(() => {
-      view.listener.dispose();
-      if (this.view === view) this.view = undefined;
-    });
+    return this.channel.attach(webview);
   }
 
   get isReady(): boolean {
-    return this.view?.ready ?? false;
+    return this.channel.isReady;
   }
 
   /** The conversation as the host holds it (for tests and the API). */
@@ -116,16 +111,14 @@ export class ChatHost implements vscode.Disposable {
     return id;
   }
 
-  /** Puts the cursor in the question box once the view is ready. */
+  /** Puts the cursor in the question box, at once or right after the view's `init`. */
   focusInput(): void {
-    if (this.isReady) this.post({ type: 'focusInput' });
-    else this.focusWhenReady = true;
+    this.channel.post({ type: 'focusInput' });
   }
 
+  /** A change to what `init` carries: only a ready view has something to change (a new one gets it in its `init`). */
   private post(message: ChatHostMessage): void {
-    const view = this.view;
-    if (!view?.ready) return;
-    void view.webview.postMessage(message).then(undefined, () => undefined);
+    if (this.channel.isReady) this.channel.post(message);
   }
 
   private postHistory(): void {
@@ -138,35 +131,25 @@ export class ChatHost implements vscode.Disposable {
     return this.deps.settings.snapshot(this.deps.editor.resource);
   }
 
-  private receive(view: AttachedView, raw: unknown): void {
-    if (this.view !== view) return;
-    const check = checkChatWebviewMessage(raw);
-    if (!check.ok) {
-      this.deps.logger.warn(`chat: ignored a message from the chat view (${check.problem})`);
-      return;
-    }
-    const message = check.message;
-    if (message.type === 'ready') {
-      view.ready = true;
-      this.active?.batcher.discard();
-      const snapshot = this.snapshot();
-      if (this.pin && !pinnableModels(snapshot).some((m) => m.id === this.pin?.modelId)) this.pin = null;
-      this.post({
+  /** Everything the view shows, as the reply to its `ready` (a reload's too). */
+  private replyToReady(): ChatHostMessage[] {
+    // The history carries the answer so far: what the batcher still holds would arrive twice.
+    this.active?.batcher.discard();
+    const snapshot = this.snapshot();
+    if (this.pin && !pinnableModels(snapshot).some((m) => m.id === this.pin?.modelId)) this.pin = null;
+    return [
+      {
         type: 'init',
         history: this.turns,
         models: pinnableModels(snapshot),
         chips: this.deps.editor.chips(),
         pin: this.pin,
         busy: this.active ? { id: this.active.turn.id } : null,
-      });
-      if (this.focusWhenReady) this.post({ type: 'focusInput' });
-      this.focusWhenReady = false;
-      return;
-    }
-    if (!view.ready) {
-      this.deps.logger.warn(`chat: ignored "${message.type}" from the chat view before it was ready`);
-      return;
-    }
+      },
+    ];
+  }
+
+  private receive(message: ChatWebviewMessage): void {
     this.handle(message).catch((e: unknown) =>
       this.deps.logger.error(`chat: handling "${message.type}" failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     );
@@ -425,11 +408,10 @@ export class ChatHost implements vscode.Disposable {
     return this.deps.state.update(HISTORY_STATE_KEY, toStoredHistory(this.turns));
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.active?.controller.abort();
     if (this.persistTimer !== undefined) void this.persistNow();
-    this.view?.listener.dispose();
-    this.view = undefined;
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }

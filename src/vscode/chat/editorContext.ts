@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ContextChip } from '../../shared/protocol';
 import type { ChatContextSource } from '../../core/chat/chatPrompt';
 import { baseName, displayPath, isCodeDocument, readTextFile } from '../workspace';
+import { Disposable } from '../lifecycle';
 
 /** Most files the user may add with @. */
 export const MAX_FILE_CHIPS = 20;
@@ -21,10 +22,9 @@ export interface ReadContext {
   notes: string[];
 }
 
-export class EditorContext implements vscode.Disposable {
-  private readonly _onDidChange = new vscode.EventEmitter<void>();
+export class EditorContext extends Disposable {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this._onDidChange.event;
-  private readonly disposables: vscode.Disposable[] = [];
   private editor: vscode.TextEditor | undefined;
   private selectionEnabled = true;
   private activeFileEnabled = true;
@@ -36,14 +36,17 @@ export class EditorContext implements vscode.Disposable {
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
+    super();
     this.track(vscode.window.activeTextEditor);
-    this.disposables.push(
+    this._register(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         // Focus moving to a panel or webview leaves no active editor: keep the last one while it is visible.
         if (editor === undefined && this.editor && vscode.window.visibleTextEditors.includes(this.editor)) return;
         this.track(editor);
         this.fire();
       }),
+    );
+    this._register(
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (e.textEditor !== this.editor) return;
         if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
@@ -52,6 +55,8 @@ export class EditorContext implements vscode.Disposable {
           this.fire();
         }, SELECTION_SETTLE_MS);
       }),
+    );
+    this._register(
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (this.editor?.document === document) {
           this.editor = undefined;
@@ -191,9 +196,9 @@ export class EditorContext implements vscode.Disposable {
     return { sources, notes };
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
-    for (const d of this.disposables) d.dispose();
-    this._onDidChange.dispose();
+    this.settleTimer = undefined;
+    super.dispose();
   }
 }

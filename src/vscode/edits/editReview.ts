@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/ports';
 import type { DecisionRecord } from '../../core/router/decision';
+import { Disposable } from '../lifecycle';
 
 export const PROPOSAL_SCHEME = 'switchboard-proposal';
 const PENDING_CONTEXT_KEY = 'switchboard.editPending';
@@ -65,11 +66,10 @@ interface Pending {
   text: string;
 }
 
-export class EditReviews implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class EditReviews extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly pending = new Map<string, Pending>();
-  private readonly _onDidChange = new vscode.EventEmitter<vscode.Uri>();
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this._onDidChange.event;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly logger: Logger,
@@ -77,8 +77,9 @@ export class EditReviews implements vscode.TextDocumentContentProvider, vscode.D
     /** Tests use their own scheme: the extension's instance already serves the real one. */
     private readonly scheme = PROPOSAL_SCHEME,
   ) {
-    this.disposables.push(
-      vscode.workspace.registerTextDocumentContentProvider(scheme, this),
+    super();
+    this._register(vscode.workspace.registerTextDocumentContentProvider(scheme, this));
+    this._register(
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         for (const tab of e.closed) {
           // Closing the diff without a decision is a rejection (a decided proposal is no longer pending).
@@ -170,10 +171,10 @@ export class EditReviews implements vscode.TextDocumentContentProvider, vscode.D
     return undefined;
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.pending.clear();
     void this.updateContext();
-    for (const d of this.disposables) d.dispose();
-    this._onDidChange.dispose();
+    super.dispose();
   }
 }

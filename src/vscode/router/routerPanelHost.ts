@@ -1,5 +1,5 @@
-// The router panel's host side: one WebviewPanel, a lazily built RouterPanelSession kept live from
-// the ledger, and the I/O the session leaves to the host (save dialog, settings writes, votes).
+// The router panel's host side: one WebviewPanel (through the webview channel), a lazily built RouterPanelSession
+// kept live from the ledger, and the I/O the session leaves to the host (save dialog, settings writes, votes).
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import type { Logger, Ports } from '../../core/ports';
@@ -21,13 +21,17 @@ import { checkRouterWebviewMessage } from '../../shared/routerProtocol';
 import { SETTINGS_SECTION } from '../../core/settings/schema';
 import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
 import { VoteStore } from './voteStore';
+import { Disposable } from '../lifecycle';
+import { WebviewChannel } from '../webviewChannel';
 
 export const ROUTER_VIEW_TYPE = 'switchboard.router';
 const SUMMARY_FLUSH_MS = 1_000;
 
-export class RouterPanelHost implements vscode.Disposable {
+export class RouterPanelHost extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  private ready = false;
+  /** The open panel's attachment to the channel and its listeners, ended together when it closes. */
+  private panelListeners: vscode.Disposable | undefined;
+  private readonly channel: WebviewChannel<RouterHostMessage, RouterWebviewMessage>;
   private session: RouterPanelSession | undefined;
   private building: Promise<RouterPanelSession> | undefined;
   /** Decisions that arrived while the ledger was being read; the index skips ones it already has. */
@@ -38,12 +42,9 @@ export class RouterPanelHost implements vscode.Disposable {
   private readonly sealed = new Map<string, SealedOrder>();
   /** Running and unvoted comparisons: they outlive the panel and are replayed into the next one after `init`. */
   private readonly comparisons = new PendingComparisons();
-  /** A tab asked for before the webview said `ready`. */
-  private tabAfterReady: RouterTab | undefined;
   /** Comparisons run until they finish, whether or not the panel is open; only deactivation aborts them. */
   private readonly deactivation = new AbortController();
   private flushTimer: ReturnType<typeof setInterval> | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly services: {
@@ -57,11 +58,25 @@ export class RouterPanelHost implements vscode.Disposable {
       logger: Logger;
     },
   ) {
+    super();
     this.votes = new VoteStore(services.context.globalState);
-    this.disposables.push(
-      services.onDidRecord((record) => this.recorded(record)),
-      services.settings.onDidChange(() => this.settingsChanged()),
+    this.channel = this._register(
+      new WebviewChannel<RouterHostMessage, RouterWebviewMessage>({
+        logPrefix: 'router panel',
+        source: 'the router panel',
+        logger: services.logger,
+        check: checkRouterWebviewMessage,
+        prepare: () => this.sessionNow(),
+        replyToReady: () => this.replyToReady(),
+        onMessage: (message) => void this.receive(message),
+      }),
     );
+    this._register(services.onDidRecord((record) => this.recorded(record)));
+    this._register(services.settings.onDidChange(() => this.settingsChanged()));
+  }
+
+  private get ready(): boolean {
+    return this.channel.isReady;
   }
 
   /** Opens the panel (or reveals the open one) and starts building the session. */
@@ -76,20 +91,18 @@ export class RouterPanelHost implements vscode.Disposable {
       retainContextWhenHidden: true,
     });
     this.panel = panel;
-    this.ready = false;
-    const listeners = [
-      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+    // Attached before the HTML loads, so the webview's `ready` cannot be missed.
+    const listeners: vscode.Disposable = vscode.Disposable.from(
+      this.channel.attach(panel.webview),
       panel.onDidChangeViewState(() => this.syncFlushTimer()),
-    ];
-    listeners.push(
       panel.onDidDispose(() => {
-        for (const l of listeners) l.dispose();
+        listeners.dispose();
         this.stopFlushTimer();
-        this.panel = undefined;
-        this.ready = false;
-        this.tabAfterReady = undefined;
+        if (this.panel === panel) this.panel = undefined;
+        if (this.panelListeners === listeners) this.panelListeners = undefined;
       }),
     );
+    this.panelListeners = listeners;
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, 'router', 'Switchboard Router');
     void this.sessionNow();
     this.syncFlushTimer();
@@ -114,18 +127,19 @@ export class RouterPanelHost implements vscode.Disposable {
     if (this.ready) this.post([update]);
   }
 
-  /** Selects a tab in the open panel; a panel still loading gets it after `init`. */
+  /** Selects a tab in the open panel; a panel still loading gets it after `init` (the channel holds it until then). */
   showTab(tab: RouterTab): void {
     if (!this.panel) return;
-    if (this.ready) this.post([{ type: 'showTab', tab }]);
-    else this.tabAfterReady = tab;
+    this.post([{ type: 'showTab', tab }]);
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.deactivation.abort();
     this.stopFlushTimer();
     this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
+    this.panelListeners?.dispose();
+    super.dispose();
   }
 
   private get env(): RouterPanelEnvironment {
@@ -215,42 +229,34 @@ export class RouterPanelHost implements vscode.Disposable {
     this.flushTimer = undefined;
   }
 
+  /** Posts to the ready panel; before its `ready` is answered, the channel holds them and sends them after the reply. */
   private post(messages: readonly RouterHostMessage[]): void {
-    const webview = this.panel?.webview;
-    if (!webview) return;
-    for (const m of messages) void webview.postMessage(m);
+    for (const m of messages) this.channel.post(m);
   }
 
-  private async receive(raw: unknown): Promise<void> {
-    const check = checkRouterWebviewMessage(raw);
-    if (!check.ok) {
-      this.services.logger.warn(`router panel: ignored a message from the webview (${check.problem})`);
-      return;
-    }
-    const message = check.message;
+  /** The reply to `ready` (the channel waits for the session first): the whole state, the kept comparisons, and a tab. */
+  private replyToReady(): RouterHostMessage[] {
+    const session = this.session;
+    if (!session) throw new Error('the decision session was not built');
+    // Comparisons that ran on while no panel was open, or since this one was created.
+    const out = [...(session.answer({ type: 'ready' }) ?? []), ...this.comparisons.replay()];
+    // A tab asked for while the panel loaded was queued by the channel and follows this one.
+    if (this.comparisons.needsAttention()) out.push({ type: 'showTab', tab: 'feel' });
+    this.comparisons.markShown();
+    return out;
+  }
+
+  private async receive(message: RouterWebviewMessage): Promise<void> {
     const panel = this.panel;
     try {
       const session = await this.sessionNow();
       // The panel that sent this closed while the ledger was read: a reopened one sends its own `ready`.
       if (this.panel !== panel) return;
-      const answer = session.answer(message);
-      if (message.type === 'ready') {
-        this.ready = true;
-        this.post(answer ?? []);
-        // Comparisons that ran on while no panel was open, or since this one was created.
-        this.post(this.comparisons.replay());
-        const tab = this.tabAfterReady ?? (this.comparisons.needsAttention() ? 'feel' : undefined);
-        this.tabAfterReady = undefined;
-        this.comparisons.markShown();
-        if (tab) this.post([{ type: 'showTab', tab }]);
-        return;
-      }
-      if (!this.ready) return;
-      this.post(answer ?? (await this.act(session, message)));
+      this.post(session.answer(message) ?? (await this.act(session, message)));
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
       this.services.logger.error(`router panel: ${message.type} failed: ${text}`);
-      if (this.ready) this.post([{ type: 'error', replyTo: 'id' in message ? message.id : undefined, message: text }]);
+      this.post([{ type: 'error', replyTo: 'id' in message ? message.id : undefined, message: text }]);
     }
   }
 
