@@ -134,7 +134,8 @@ describe('webview channels under fuzz (seeded, bounded)', () => {
         assert.ok(text.length <= MAX_LINE_CHARS, `a ${text.length}-char line`);
       }
       assert.match(logger.lines.at(-1)!.text, /more ignored messages from the .* in the last minute$/);
-      assert.ok(fuzzMs < 2_000, `the fuzz took ${Math.round(fuzzMs)} ms`);
+      // A guard against work that grows with the flood (about 1 s here on a loaded 2-core machine), not a speed figure.
+      assert.ok(fuzzMs < 10_000, `the fuzz took ${Math.round(fuzzMs)} ms`);
     });
   }
 });
