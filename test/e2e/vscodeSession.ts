@@ -85,9 +85,18 @@ export class VsCodeSession {
       await this.page.keyboard.press('Escape');
       await widget.waitFor({ state: 'hidden', timeout: 15_000 });
     }
-    await this.page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${query}`);
+    // A webview that takes focus late (VS Code tells the workbench asynchronously) closes a palette that
+    // just opened, as it would for a person: open it again, a bounded number of times.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      try {
+        await input.fill(`>${query}`, { timeout: attempt < 3 ? 5_000 : 15_000 });
+        return;
+      } catch (e) {
+        if (attempt >= 3 || (await widget.isVisible())) throw e;
+      }
+    }
   }
 
   async runCommand(title: string): Promise<void> {
