@@ -30,7 +30,7 @@ export const MAX_REFERENCED_FILES = 8;
 /** Files bigger than this are not sent (and cannot be edited by a refactor). */
 const MAX_REFACTOR_FILE_CHARS = 1_000_000;
 
-interface ReadFile extends PromptFile {
+export interface ReadFile extends PromptFile {
   document: vscode.TextDocument;
   version: number;
 }
@@ -144,6 +144,21 @@ export async function refactorCommand(
     services.showFailure(outcome.message, outcome.needsKeyFor);
     return;
   }
+  await proposeRefactor(services, chat, instruction, outcome, [...pickedFiles, ...references]);
+}
+
+/**
+ * Turns a refactor answer into the Refactor Preview: parses and matches its blocks against the files as
+ * their documents hold them now (`read`: the files already read for the prompt), and waits for the user.
+ * An answer that cannot be applied changes nothing and goes to the chat with the reason.
+ */
+export async function proposeRefactor(
+  services: { logger: Logger; log: Pick<DecisionLog, 'recordOutcome'> },
+  chat: ChatApi,
+  instruction: string,
+  outcome: Extract<RoutedTaskOutcome, { kind: 'done' }>,
+  read: readonly ReadFile[],
+): Promise<void> {
   const notApplied = (problem: string) => reportNotApplied(services, chat, instruction, outcome, problem);
 
   const cutOff = unusableAnswer(outcome.result);
@@ -152,7 +167,7 @@ export async function refactorCommand(
   if (!parsed.ok) return notApplied(describeErrors(parsed.errors));
 
   // Every file the blocks name, as its document holds it now; files that do not exist are left out (a block may create them).
-  const readByPath = new Map([...pickedFiles, ...references].map((f) => [f.path, f]));
+  const readByPath = new Map(read.map((f) => [f.path, f]));
   const texts = new Map<string, string>();
   const existing = new Set<string>();
   for (const path of pathsOfBlocks(parsed.blocks)) {
