@@ -201,7 +201,7 @@ export async function proposeRefactor(
   const model = outcome.result.model.id;
   const fileCount = applied.files.length;
   const blockCount = applied.files.reduce((n, f) => n + f.edits.length, 0);
-  const { edit, changeCount } = buildRefactorEdit(
+  const { edit, changeCount, sensitive } = buildRefactorEdit(
     applied.files,
     (path) => uriForWorkspacePath(path)!,
     {
@@ -211,10 +211,18 @@ export async function proposeRefactor(
     (path) => existing.has(path),
   );
   services.logger.info(`refactor: ${model} proposes ${changeCount} changes in ${fileCount} files; showing the Refactor Preview`);
+  for (const s of sensitive) services.logger.info(`refactor: ${s.path} is left unticked: ${s.target.warning} (${s.target.why})`);
   const summary = answerSummary(outcome.record);
-  void vscode.window.showInformationMessage(
-    `Switchboard: ${model} proposes ${changeCount} change${changeCount === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}${summary ? ` (${summary})` : ''}. In the Refactor Preview, tick the changes to keep and press Apply, or Discard.`,
-  );
+  const proposes = `Switchboard: ${model} proposes ${changeCount} change${changeCount === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}${summary ? ` (${summary})` : ''}.`;
+  if (sensitive.length === 0) {
+    void vscode.window.showInformationMessage(`${proposes} Review it in the Refactor Preview and press Apply, or Discard.`);
+  } else {
+    // The warning first: a collapsed notification shows only its start.
+    const marked = sensitive.map((s) => `${s.path} ${s.target.warning.replace(/^this file /, '')}`).join('; ');
+    void vscode.window.showWarningMessage(
+      `Switchboard: not ticked, ${marked}. ${proposes.replace(/^Switchboard: /, '')} In the Refactor Preview, tick ${sensitive.length === 1 ? 'it' : 'them'} only if you meant ${sensitive.length === 1 ? 'it' : 'them'}; Apply applies the ticked changes, Discard drops them all.`,
+    );
+  }
   const accepted = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
   await services.log.recordOutcome(outcome.record, accepted ? 'accepted' : 'rejected');
   services.logger.info(`refactor: ${accepted ? 'applied' : 'discarded'} (${outcome.record.id})`);
