@@ -22,7 +22,7 @@ import { buildRefactorEdit } from './refactorEdit';
 import { referencedFiles } from '../../core/edits/referencedFiles';
 import type { RoutedTaskOutcome } from './routedTask';
 import { runRoutedTask } from './routedTask';
-import { listWorkspaceFiles, pickWorkspaceFiles, uriForWorkspacePath } from '../workspace';
+import { listWorkspaceFiles, pickWorkspaceFiles, uriForWorkspacePath, writeTargetProblems } from '../workspace';
 
 /** A refactor prompt may be big (a frontier model reads it), but not unbounded: cost and time grow with it. */
 export const REFACTOR_PROMPT_CAP_TOKENS = 100_000;
@@ -166,13 +166,20 @@ export async function proposeRefactor(
   const parsed = parseSearchReplace(outcome.text);
   if (!parsed.ok) return notApplied(describeErrors(parsed.errors));
 
+  const targets: { path: string; uri: vscode.Uri }[] = [];
+  for (const path of pathsOfBlocks(parsed.blocks)) {
+    const uri = uriForWorkspacePath(path);
+    if (!uri) return notApplied(`The answer edits ${path}, which is not inside an open workspace folder. Nothing was applied.`);
+    targets.push({ path, uri });
+  }
+  const outside = await writeTargetProblems(targets);
+  if (outside.length > 0) return notApplied(refusal(outside));
+
   // Every file the blocks name, as its document holds it now; files that do not exist are left out (a block may create them).
   const readByPath = new Map(read.map((f) => [f.path, f]));
   const texts = new Map<string, string>();
   const existing = new Set<string>();
-  for (const path of pathsOfBlocks(parsed.blocks)) {
-    const uri = uriForWorkspacePath(path);
-    if (!uri) return notApplied(`The answer edits ${path}, which is not inside an open workspace folder. Nothing was applied.`);
+  for (const { path, uri } of targets) {
     const already = readByPath.get(path);
     if (already) {
       if (already.document.version !== already.version || already.document.isClosed) {
@@ -210,6 +217,9 @@ export async function proposeRefactor(
     },
     (path) => existing.has(path),
   );
+  // Again, just before VS Code gets the edit: a link may have changed while the files were read.
+  const outsideNow = await writeTargetProblems(targets);
+  if (outsideNow.length > 0) return notApplied(refusal(outsideNow));
   services.logger.info(`refactor: ${model} proposes ${changeCount} changes in ${fileCount} files; showing the Refactor Preview`);
   for (const s of sensitive) services.logger.info(`refactor: ${s.path} is left unticked: ${s.target.warning} (${s.target.why})`);
   const summary = answerSummary(outcome.record);
@@ -226,6 +236,11 @@ export async function proposeRefactor(
   const accepted = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
   await services.log.recordOutcome(outcome.record, accepted ? 'accepted' : 'rejected');
   services.logger.info(`refactor: ${accepted ? 'applied' : 'discarded'} (${outcome.record.id})`);
+}
+
+/** What the chat and the warning say about targets outside the workspace by real path. */
+function refusal(problems: readonly string[]): string {
+  return `Refused: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}. Nothing was applied.`;
 }
 
 /** `main.ts`, `main.ts and 2 more files`: what the progress notification names. */
