@@ -1,7 +1,11 @@
 // Documents and files as the features read them: which documents are the user's code, workspace-relative
-// paths, a file's text, and listing and picking workspace files (bounded, so a huge repository cannot
-// stall the picker). Chat and edits both use these, so they live in neither folder.
+// paths, a file's text, listing and picking workspace files (bounded, so a huge repository cannot stall
+// the picker), and where a write would land once symbolic links are resolved. Chat and edits both use
+// these, so they live in neither folder.
+import * as path from 'node:path';
+import { readlink, realpath } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { joinRealPath, writeTargetProblem } from '../core/edits/writeTargets';
 
 /** Files bigger than this are not read as chat context (the prompt budget would cut them anyway). */
 export const MAX_CONTEXT_FILE_BYTES = 2 * 1024 * 1024;
@@ -159,4 +163,74 @@ export function uriForWorkspacePath(path: string): vscode.Uri | undefined {
   if (folders.length === 1) return vscode.Uri.joinPath(folders[0].uri, ...segments);
   const folder = folders.find((f) => f.name === segments[0]);
   return folder && segments.length > 1 ? vscode.Uri.joinPath(folder.uri, ...segments.slice(1)) : undefined;
+}
+
+/** Where a write to this file path would land: the real path of its deepest existing ancestor, the rest appended. Reads the file system. */
+async function realPathOfTarget(fsPath: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  let current = fsPath;
+  // Bounded: a loop of links never resolves.
+  for (let step = 0; step < 100; step++) {
+    try {
+      return joinRealPath(await realpath(current), missing.reverse());
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
+      // A link whose target does not exist: a write would create that target, wherever it is.
+      const link = await readlink(current).then(String, () => undefined);
+      if (link !== undefined) {
+        current = path.resolve(path.dirname(current), link);
+        continue;
+      }
+      const parent = path.dirname(current);
+      if (parent === current) return undefined;
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
+  return undefined;
+}
+
+/** A folder whose files are not on this machine's disk: a path through a link there cannot be followed, so it is refused. Reads the file system. */
+async function linkOnTheWay(uri: vscode.Uri, folder: vscode.WorkspaceFolder): Promise<boolean> {
+  const segments = uri.path
+    .slice(folder.uri.path.length)
+    .split('/')
+    .filter((s) => s !== '');
+  for (let i = 1; i <= segments.length; i++) {
+    const stat = await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, ...segments.slice(0, i))).then(
+      (s) => s,
+      () => undefined,
+    );
+    if (!stat) return false;
+    if (stat.type & vscode.FileType.SymbolicLink) return true;
+  }
+  return false;
+}
+
+/**
+ * Why each of these write targets must be refused (empty when none must): a target whose real path, with
+ * symbolic links in it and its parents resolved, is outside every workspace folder's real path. Checked
+ * when a proposal is made and again just before it goes to VS Code, since a link can change in between.
+ * Reads the file system.
+ */
+export async function writeTargetProblems(targets: readonly { path: string; uri: vscode.Uri }[]): Promise<string[]> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const fileFolders = folders.filter((f) => f.uri.scheme === 'file');
+  const realRoots = (await Promise.all(fileFolders.map((f) => realpath(f.uri.fsPath).then(String, () => undefined)))).filter(
+    (r): r is string => r !== undefined,
+  );
+  const options = { ignoreCase: process.platform === 'win32' };
+  const problems: string[] = [];
+  for (const target of targets) {
+    if (target.uri.scheme === 'file') {
+      const problem = writeTargetProblem({ path: target.path, realPath: await realPathOfTarget(target.uri.fsPath) }, realRoots, options);
+      if (problem) problems.push(problem);
+      continue;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(target.uri);
+    if (!folder || (await linkOnTheWay(target.uri, folder)))
+      problems.push(writeTargetProblem({ path: target.path, realPath: undefined }, realRoots, options)!);
+  }
+  return problems;
 }

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
 import { PRICED_MODELS } from './pricedModels';
 import { answerQuickInput, chatFrame, eventually, screenshotBothThemes, startCommand, waitForQuickInput } from './featureHelpers';
@@ -14,6 +15,7 @@ const OPENAI_KEY = 'sk-e2e-openai-0123456789abcdef';
 
 const MATH = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
 const MAIN = "import { add } from './math';\n\nconsole.log(add(1, 2));\n";
+const A = 'export const greeting = "hi";\n';
 
 describe('edit selection and refactor in a real VS Code (stand-in provider)', function () {
   this.timeout(180_000);
@@ -42,6 +44,7 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     });
     fs.writeFileSync(file('src/math.ts'), MATH);
     fs.writeFileSync(file('src/main.ts'), MAIN);
+    fs.writeFileSync(file('src/a.ts'), A);
   });
 
   afterEach(async function () {
@@ -53,6 +56,13 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     await openai?.close();
     if (shots.length > 0) console.log(`    screenshots:\n${shots.map((s) => `      ${s}`).join('\n')}`);
   });
+
+  /** A Refactor Preview row's checkbox state. */
+  const isTicked = (row: Locator) =>
+    row
+      .locator('.monaco-checkbox, input[type="checkbox"]')
+      .first()
+      .evaluate((el) => el.classList.contains('checked') || el.getAttribute('aria-checked') === 'true');
 
   /** Monaco renders spaces as no-break spaces. */
   const plain = (text: string) => text.replace(/\u00a0/g, ' ');
@@ -184,12 +194,9 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     await eventually(async () => ((await rows.count()) >= 2 ? true : undefined), 'the preview rows');
     shots.push(...(await screenshotBothThemes(vs, 'refactor-preview')));
 
-    // Entries that need confirmation start unticked: tick each file, then Apply.
-    for (const name of ['math.ts', 'main.ts']) {
-      const row = rows.filter({ hasText: name }).first();
-      const box = row.locator('.monaco-checkbox, input[type="checkbox"]').first();
-      await box.click();
-    }
+    // Ordinary files come ticked (nothing sensitive here), so Apply right away applies the proposal.
+    for (const name of ['math.ts', 'main.ts'])
+      assert.equal(await isTicked(rows.filter({ hasText: name }).first()), true, `${name} is ticked`);
     await preview.locator('.monaco-button', { hasText: /^Apply$/ }).click();
     await preview.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
     await startCommand(vs, 'File: Save All Files');
@@ -229,5 +236,69 @@ describe('edit selection and refactor in a real VS Code (stand-in provider)', fu
     await turn.locator('.answer-meta .meta-model', { hasText: 'gpt-6.1-sol' }).waitFor({ timeout: 15_000 });
     assert.deepEqual({ math: read('src/math.ts'), main: read('src/main.ts') }, before);
     shots.push(...(await screenshotBothThemes(vs, 'refactor-not-applied', () => chatFrame(vs))));
+  });
+  it('refactor: a change to .vscode/settings.json is marked and left unticked; the ordinary file is ticked and Apply changes only it', async () => {
+    await vs.runCommand('Notifications: Clear All Notifications');
+    // A preview an earlier case left open would stand in front of this one.
+    const leftover = vs.page.locator('.bulk-edit-panel .monaco-button', { hasText: /^Discard$/ });
+    if (await leftover.isVisible()) await leftover.click();
+    const answer = [
+      'Renaming greeting and pointing the endpoint at my server.',
+      '',
+      'src/a.ts',
+      '<<<<<<< SEARCH',
+      'export const greeting = "hi";',
+      '=======',
+      'export const greeting = "hello";',
+      '>>>>>>> REPLACE',
+      '',
+      '.vscode/settings.json',
+      '<<<<<<< SEARCH',
+      '=======',
+      '{ "switchboard.endpoints.openai": "http://127.0.0.1:9/v1" }',
+      '>>>>>>> REPLACE',
+    ].join('\n');
+    openai.script({ text: answer, usage: { prompt_tokens: 2000, completion_tokens: 120 } });
+    await vs.page.keyboard.press('Control+Shift+E');
+    await vs.page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^a\.ts$/ }).dblclick({ timeout: 15_000 });
+    await vs.page.locator('.tab[data-resource-name="a.ts"]').waitFor({ timeout: 15_000 });
+    await startCommand(vs, 'Switchboard: Refactor…');
+    await waitForQuickInput(vs, 'Switchboard: Refactor — which files may change?');
+    await vs.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'a.ts' }).first().waitFor({ timeout: 15_000 });
+    await vs.page.keyboard.press('Enter');
+    await waitForQuickInput(vs, /^Switchboard: Refactor$/);
+    await answerQuickInput(vs, 'Say hello');
+
+    const preview = vs.page.locator('.bulk-edit-panel, [id="workbench.view.bulkEdit"]').first();
+    await preview.waitFor({ timeout: 30_000 });
+    const rows = preview.locator('.monaco-list-row');
+    const ordinary = rows.filter({ hasText: /^a\.ts/ }).first();
+    const sensitive = rows.filter({ hasText: /^settings\.json/ }).first();
+    await ordinary.waitFor({ timeout: 15_000 });
+    await sensitive.waitFor({ timeout: 15_000 });
+    assert.equal(await isTicked(ordinary), true, 'src/a.ts is ticked');
+    assert.equal(await isTicked(sensitive), false, '.vscode/settings.json is not ticked');
+    // The sensitive change carries a warning icon whose text says why.
+    const warning = preview.locator('.monaco-list-row .theme-icon.codicon-warning').first();
+    await warning.waitFor({ timeout: 15_000 });
+    assert.match((await warning.getAttribute('title')) ?? '', /this file can change where requests go/);
+    assert.equal(await rows.filter({ hasText: 'greeting' }).locator('.theme-icon.codicon-warning').count(), 0, 'no warning on src/a.ts');
+    // The notification names it too, beside the preview.
+    const toast = vs.page.locator('.notifications-toasts .notification-toast', { hasText: 'proposes' });
+    await toast.waitFor({ timeout: 15_000 });
+    assert.match(await toast.innerText(), /not ticked, \.vscode\/settings\.json can change where requests go\./);
+    shots.push(await vs.screenshot('refactor-sensitive-dark'));
+    // Grouped by type, the warning is the group's own line.
+    await vs.page.getByRole('button', { name: 'Group Changes By Type' }).first().click();
+    const category = rows.filter({ hasText: 'this file can change where requests go' }).first();
+    await category.waitFor({ timeout: 15_000 });
+    shots.push(await vs.screenshot('refactor-sensitive-by-type-dark'));
+
+    await preview.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+    await preview.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+    await startCommand(vs, 'File: Save All Files');
+    await eventually(() => (read('src/a.ts').includes('hello') ? true : undefined), 'src/a.ts saved');
+    assert.equal(read('src/a.ts'), A.replace('hi', 'hello'));
+    assert.equal(fs.existsSync(file('.vscode/settings.json')), false, '.vscode/settings.json was not created');
   });
 });

@@ -1,12 +1,31 @@
 // Edit selection's review and refactor's preview inside a real VS Code: the stale-document check,
-// one undoable edit, the diff editor with the proposal, and a refactor that waits for confirmation.
+// one undoable edit, the diff editor with the proposal, a refactor that waits for confirmation, and
+// refactor answers that would write through a symbolic link to outside the workspace.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EditReviews, applyProposal, proposedText } from '../../src/vscode/edits/editReview';
 import type { EditProposal } from '../../src/vscode/edits/editReview';
 import { buildRefactorEdit } from '../../src/vscode/edits/refactorEdit';
 import { parseAndApplySearchReplace } from '../../src/core/edits/searchReplace';
-import { silentLogger } from '../../src/core/ports';
+import { silentLogger, systemClock } from '../../src/core/ports';
+import type { Ports } from '../../src/core/ports';
+import { proposeRefactor } from '../../src/vscode/edits/refactor';
+import { runRoutedTask } from '../../src/vscode/edits/routedTask';
+import type { ChatApi } from '../../src/vscode/chatView';
+import type { AppendedTurn } from '../../src/vscode/chat/chatHost';
+import { TaskRunner } from '../../src/core/taskRunner';
+import { DecisionLog } from '../../src/core/decisionLog';
+import { ProviderCache } from '../../src/core/providers/providerCache';
+import { ModelHealth } from '../../src/core/router/health';
+import { BudgetGuard } from '../../src/core/cost/budgets';
+import { effectiveSettings } from '../../src/core/settings/validate';
+import type { InspectedSettings } from '../../src/core/settings/merge';
+import type { ModelProvider } from '../../src/core/providers/provider';
+import type { Chunk, ModelRef } from '../../src/core/types';
+import { workspaceDir } from './helpers';
 
 const TEST_SCHEME = 'switchboard-proposal-test';
 
@@ -189,6 +208,169 @@ describe('refactor preview', function () {
       () => false,
     );
     assert.equal(created, false);
+  });
+});
+
+/** A real TaskRunner whose one refactor model answers `answer`, as a frontier model behind the route would. */
+function scriptedRunner(answer: () => string): TaskRunner {
+  const ports: Ports = {
+    fetch: globalThis.fetch,
+    getApiKey: async () => 'sk-test',
+    clock: systemClock,
+    logger: silentLogger,
+    storageDir: '/nonexistent',
+  };
+  const provider = (model: ModelRef): ModelProvider => ({
+    kind: model.provider,
+    async *streamChat(): AsyncGenerator<Chunk> {
+      yield { type: 'text', text: answer() };
+      yield {
+        type: 'done',
+        final: {
+          model: model.model,
+          usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0 },
+          ttftMs: 5,
+          totalMs: 10,
+          stopReason: 'stop',
+        },
+      };
+    },
+    streamFim() {
+      throw new Error('not used');
+    },
+  });
+  const budget = new BudgetGuard();
+  return new TaskRunner({
+    ports,
+    providers: new ProviderCache(ports, provider),
+    health: new ModelHealth(systemClock),
+    budget,
+    log: new DecisionLog({ ports, ledger: Promise.resolve(undefined), budget }),
+  });
+}
+
+function refactorSettings() {
+  const user: Record<string, unknown> = {
+    models: [
+      { id: 'sol', provider: 'openai', model: 'gpt-6.1-sol', tier: 'frontier', contextWindow: 400_000, price: { input: 1.25, output: 10 } },
+    ],
+    routes: { completion: [], edit: ['sol'], refactor: ['sol'], chat: ['sol'] },
+  };
+  const inspected: InspectedSettings = Object.fromEntries(Object.entries(user).map(([k, v]) => [k, { globalValue: v }]));
+  return effectiveSettings(inspected, { trusted: true }).settings;
+}
+
+describe('refactor writes stay inside the workspace by real path', function () {
+  this.timeout(60_000);
+  const id = Date.now().toString(36);
+  let outside: string;
+  const linkedFolder = `linked-${id}`;
+  const linkedFile = `linked-file-${id}.ts`;
+  const alias = `alias-${id}`;
+  const dangling = `dangling-${id}.ts`;
+  const SECRET = 'export const secret = 1;\n';
+  let answer = '';
+  const runner = scriptedRunner(() => answer);
+
+  before(() => {
+    // A folder and a file outside the workspace, reached through links inside it.
+    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-outside-'));
+    fs.writeFileSync(path.join(outside, 'secret.ts'), SECRET);
+    fs.symlinkSync(outside, path.join(workspaceDir(), linkedFolder), 'dir');
+    fs.symlinkSync(path.join(outside, 'secret.ts'), path.join(workspaceDir(), linkedFile), 'file');
+    // A link to a file outside that does not exist yet: writing it would create that file.
+    fs.symlinkSync(path.join(outside, 'missing.ts'), path.join(workspaceDir(), dangling), 'file');
+    // A link that stays inside the workspace.
+    fs.mkdirSync(path.join(workspaceDir(), `inside-${id}`));
+    fs.symlinkSync(path.join(workspaceDir(), `inside-${id}`), path.join(workspaceDir(), alias), 'dir');
+  });
+  after(async () => {
+    await closeAllWithoutSaving();
+    for (const link of [linkedFolder, linkedFile, alias, dangling]) fs.rmSync(path.join(workspaceDir(), link), { force: true });
+    fs.rmSync(path.join(workspaceDir(), `inside-${id}`), { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  /** Runs the answer through the routed task and proposeRefactor; a preview that opens is applied (and saved) or discarded. */
+  async function propose(text: string, previewAction: 'apply' | 'discard') {
+    answer = text;
+    const turns: AppendedTurn[] = [];
+    const outcomes: string[] = [];
+    const chat: ChatApi = { appendTurn: async (t) => void turns.push(t), reveal: async () => undefined };
+    const settings = refactorSettings();
+    const outcome = await runRoutedTask(
+      { runner, logger: silentLogger, showBudgetSignals: () => undefined },
+      { task: 'refactor', call: { kind: 'chat', messages: [{ role: 'user', content: 'refactor' }] }, promptTokens: 100, workspace: null },
+      settings,
+      'Switchboard: refactoring (test)',
+    );
+    assert.equal(outcome.kind, 'done', JSON.stringify(outcome));
+    if (outcome.kind !== 'done') return { turns, outcomes };
+    let settled = false;
+    const log = { recordOutcome: async (_record: unknown, o: string) => void outcomes.push(o) } as unknown as Parameters<
+      typeof proposeRefactor
+    >[0]['log'];
+    const pending = proposeRefactor({ logger: silentLogger, log }, chat, 'Move the secret', outcome, []).then(() => (settled = true));
+    // If the Refactor Preview opens, press its button (whatever it holds) and save what it changed.
+    for (let i = 0; i < 300 && !settled; i++) {
+      await Promise.resolve(vscode.commands.executeCommand(`refactorPreview.${previewAction}`)).then(undefined, () => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await pending;
+    await vscode.workspace.saveAll(false);
+    return { turns, outcomes };
+  }
+
+  it('refuses a new file in a symlinked folder that leads outside, writes nothing there, and says why', async () => {
+    const { turns, outcomes } = await propose(
+      [`${linkedFolder}/x.txt`, '<<<<<<< SEARCH', '=======', 'written outside', '>>>>>>> REPLACE'].join('\n'),
+      'apply',
+    );
+    assert.deepEqual(fs.readdirSync(outside), ['secret.ts'], 'nothing new outside the workspace');
+    assert.equal(turns.length, 1, 'the refusal lands in the chat');
+    assert.match(
+      turns[0].answerText,
+      new RegExp(`Not applied\\.\\*\\* .*${linkedFolder}/x\\.txt is a symbolic link \\(or inside one\\) that leads outside the workspace`),
+    );
+    assert.ok(turns[0].answerText.includes(fs.realpathSync(outside)), 'the reason names where the link leads');
+    assert.deepEqual(outcomes, ['error']);
+  });
+
+  it('refuses an edit to a symlinked file that leads outside, and the file stays as it was', async () => {
+    const { turns, outcomes } = await propose(
+      [linkedFile, '<<<<<<< SEARCH', 'export const secret = 1;', '=======', 'export const secret = 2;', '>>>>>>> REPLACE'].join('\n'),
+      'apply',
+    );
+    assert.equal(fs.readFileSync(path.join(outside, 'secret.ts'), 'utf8'), SECRET);
+    assert.equal(turns.length, 1, 'the refusal lands in the chat');
+    assert.match(
+      turns[0].answerText,
+      new RegExp(`${linkedFile.replace(/\./g, '\\.')} is a symbolic link \\(or inside one\\) that leads outside the workspace`),
+    );
+    assert.deepEqual(outcomes, ['error']);
+  });
+
+  it('refuses a new file behind a dangling link whose target is outside', async () => {
+    const { turns, outcomes } = await propose(
+      [dangling, '<<<<<<< SEARCH', '=======', 'export const x = 1;', '>>>>>>> REPLACE'].join('\n'),
+      'apply',
+    );
+    assert.deepEqual(fs.readdirSync(outside), ['secret.ts'], 'nothing new outside the workspace');
+    assert.equal(turns.length, 1, 'the refusal lands in the chat');
+    assert.ok(
+      turns[0].answerText.includes(`${dangling} is a symbolic link (or inside one) that leads outside the workspace`),
+      turns[0].answerText,
+    );
+    assert.deepEqual(outcomes, ['error']);
+  });
+
+  it('still proposes a file reached through a link that stays inside the workspace', async () => {
+    const { turns, outcomes } = await propose(
+      [`${alias}/y.ts`, '<<<<<<< SEARCH', '=======', 'export const y = 1;', '>>>>>>> REPLACE'].join('\n'),
+      'discard',
+    );
+    assert.equal(turns.length, 0, turns.map((t) => t.answerText).join('\n'));
+    assert.deepEqual(outcomes, ['rejected'], 'the preview opened and was discarded');
   });
 });
 

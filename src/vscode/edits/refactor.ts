@@ -22,7 +22,7 @@ import { buildRefactorEdit } from './refactorEdit';
 import { referencedFiles } from '../../core/edits/referencedFiles';
 import type { RoutedTaskOutcome } from './routedTask';
 import { runRoutedTask } from './routedTask';
-import { listWorkspaceFiles, pickWorkspaceFiles, uriForWorkspacePath } from '../workspace';
+import { listWorkspaceFiles, pickWorkspaceFiles, uriForWorkspacePath, writeTargetProblems } from '../workspace';
 
 /** A refactor prompt may be big (a frontier model reads it), but not unbounded: cost and time grow with it. */
 export const REFACTOR_PROMPT_CAP_TOKENS = 100_000;
@@ -30,7 +30,7 @@ export const MAX_REFERENCED_FILES = 8;
 /** Files bigger than this are not sent (and cannot be edited by a refactor). */
 const MAX_REFACTOR_FILE_CHARS = 1_000_000;
 
-interface ReadFile extends PromptFile {
+export interface ReadFile extends PromptFile {
   document: vscode.TextDocument;
   version: number;
 }
@@ -144,6 +144,21 @@ export async function refactorCommand(
     services.showFailure(outcome.message, outcome.needsKeyFor);
     return;
   }
+  await proposeRefactor(services, chat, instruction, outcome, [...pickedFiles, ...references]);
+}
+
+/**
+ * Turns a refactor answer into the Refactor Preview: parses and matches its blocks against the files as
+ * their documents hold them now (`read`: the files already read for the prompt), and waits for the user.
+ * An answer that cannot be applied changes nothing and goes to the chat with the reason.
+ */
+export async function proposeRefactor(
+  services: { logger: Logger; log: Pick<DecisionLog, 'recordOutcome'> },
+  chat: ChatApi,
+  instruction: string,
+  outcome: Extract<RoutedTaskOutcome, { kind: 'done' }>,
+  read: readonly ReadFile[],
+): Promise<void> {
   const notApplied = (problem: string) => reportNotApplied(services, chat, instruction, outcome, problem);
 
   const cutOff = unusableAnswer(outcome.result);
@@ -151,13 +166,20 @@ export async function refactorCommand(
   const parsed = parseSearchReplace(outcome.text);
   if (!parsed.ok) return notApplied(describeErrors(parsed.errors));
 
-  // Every file the blocks name, as its document holds it now; files that do not exist are left out (a block may create them).
-  const readByPath = new Map([...pickedFiles, ...references].map((f) => [f.path, f]));
-  const texts = new Map<string, string>();
-  const existing = new Set<string>();
+  const targets: { path: string; uri: vscode.Uri }[] = [];
   for (const path of pathsOfBlocks(parsed.blocks)) {
     const uri = uriForWorkspacePath(path);
     if (!uri) return notApplied(`The answer edits ${path}, which is not inside an open workspace folder. Nothing was applied.`);
+    targets.push({ path, uri });
+  }
+  const outside = await writeTargetProblems(targets);
+  if (outside.length > 0) return notApplied(refusal(outside));
+
+  // Every file the blocks name, as its document holds it now; files that do not exist are left out (a block may create them).
+  const readByPath = new Map(read.map((f) => [f.path, f]));
+  const texts = new Map<string, string>();
+  const existing = new Set<string>();
+  for (const { path, uri } of targets) {
     const already = readByPath.get(path);
     if (already) {
       if (already.document.version !== already.version || already.document.isClosed) {
@@ -186,7 +208,7 @@ export async function refactorCommand(
   const model = outcome.result.model.id;
   const fileCount = applied.files.length;
   const blockCount = applied.files.reduce((n, f) => n + f.edits.length, 0);
-  const { edit, changeCount } = buildRefactorEdit(
+  const { edit, changeCount, sensitive } = buildRefactorEdit(
     applied.files,
     (path) => uriForWorkspacePath(path)!,
     {
@@ -195,14 +217,30 @@ export async function refactorCommand(
     },
     (path) => existing.has(path),
   );
+  // Again, just before VS Code gets the edit: a link may have changed while the files were read.
+  const outsideNow = await writeTargetProblems(targets);
+  if (outsideNow.length > 0) return notApplied(refusal(outsideNow));
   services.logger.info(`refactor: ${model} proposes ${changeCount} changes in ${fileCount} files; showing the Refactor Preview`);
+  for (const s of sensitive) services.logger.info(`refactor: ${s.path} is left unticked: ${s.target.warning} (${s.target.why})`);
   const summary = answerSummary(outcome.record);
-  void vscode.window.showInformationMessage(
-    `Switchboard: ${model} proposes ${changeCount} change${changeCount === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}${summary ? ` (${summary})` : ''}. In the Refactor Preview, tick the changes to keep and press Apply, or Discard.`,
-  );
+  const proposes = `Switchboard: ${model} proposes ${changeCount} change${changeCount === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}${summary ? ` (${summary})` : ''}.`;
+  if (sensitive.length === 0) {
+    void vscode.window.showInformationMessage(`${proposes} Review it in the Refactor Preview and press Apply, or Discard.`);
+  } else {
+    // The warning first: a collapsed notification shows only its start.
+    const marked = sensitive.map((s) => `${s.path} ${s.target.warning.replace(/^this file /, '')}`).join('; ');
+    void vscode.window.showWarningMessage(
+      `Switchboard: not ticked, ${marked}. ${proposes.replace(/^Switchboard: /, '')} In the Refactor Preview, tick ${sensitive.length === 1 ? 'it' : 'them'} only if you meant ${sensitive.length === 1 ? 'it' : 'them'}; Apply applies the ticked changes, Discard drops them all.`,
+    );
+  }
   const accepted = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
   await services.log.recordOutcome(outcome.record, accepted ? 'accepted' : 'rejected');
   services.logger.info(`refactor: ${accepted ? 'applied' : 'discarded'} (${outcome.record.id})`);
+}
+
+/** What the chat and the warning say about targets outside the workspace by real path. */
+function refusal(problems: readonly string[]): string {
+  return `Refused: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}. Nothing was applied.`;
 }
 
 /** `main.ts`, `main.ts and 2 more files`: what the progress notification names. */

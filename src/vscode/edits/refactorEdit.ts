@@ -1,7 +1,9 @@
-// Turns applied search/replace results into one WorkspaceEdit whose every entry needs the user's
-// confirmation, so VS Code opens its Refactor Preview instead of applying anything straight away.
+// Turns applied search/replace results into one WorkspaceEdit for VS Code's Refactor Preview: ordinary
+// files come ticked, files that can run commands or redirect requests come unticked with a warning.
 import * as vscode from 'vscode';
 import type { FileEditResult } from '../../core/edits/searchReplace';
+import { sensitiveTarget } from '../../core/edits/sensitivePaths';
+import type { SensitiveTarget } from '../../core/edits/sensitivePaths';
 
 export interface RefactorEditLabel {
   /** Groups the changes in the preview, e.g. `Switchboard: rename greet to welcome`. */
@@ -15,12 +17,18 @@ export interface RefactorEdit {
   /** Text changes plus file creations. */
   changeCount: number;
   files: vscode.Uri[];
+  /** The files left unticked, and why. */
+  sensitive: { path: string; target: SensitiveTarget }[];
 }
 
 /**
- * One WorkspaceEdit for all files, every entry with `needsConfirmation: true`. VS Code then shows
- * the Refactor Preview (with those entries unticked: the user ticks what to apply and presses Apply)
- * and applyEdit resolves false when the user discards.
+ * One WorkspaceEdit for all files. VS Code shows the Refactor Preview when any entry needs confirmation,
+ * and unticks exactly those entries; applyEdit resolves false when the user discards.
+ * - An ordinary file's entries do not need confirmation: they come ticked, so Apply applies them.
+ * - A sensitive file's entries need it: unticked, with a warning icon and the reason as their label.
+ * - So that the preview opens even when nothing is sensitive, one more entry needs confirmation: creating
+ *   the first file's workspace folder, if it does not exist. The preview leaves out a creation of something that
+ *   exists, and an unticked entry is never applied, so it shows nothing and does nothing.
  */
 export function buildRefactorEdit(
   results: readonly FileEditResult[],
@@ -29,17 +37,32 @@ export function buildRefactorEdit(
   existing: (path: string) => boolean,
 ): RefactorEdit {
   const edit = new vscode.WorkspaceEdit();
-  const metadata: vscode.WorkspaceEditEntryMetadata = {
-    needsConfirmation: true,
+  const targets = results.map((file) => sensitiveTarget(file.path));
+  const anchor = results.length > 0 ? vscode.workspace.getWorkspaceFolder(uriFor(results[0].path))?.uri : undefined;
+  const needsAnchor = targets.every((t) => t === undefined);
+  const ordinary: vscode.WorkspaceEditEntryMetadata = {
+    // Without a folder to anchor the preview, every entry waits for confirmation: never applied unseen.
+    needsConfirmation: needsAnchor && anchor === undefined,
     label: label.label,
     ...(label.description !== undefined && { description: label.description }),
     iconPath: new vscode.ThemeIcon('sparkle'),
   };
   let changeCount = 0;
   const files: vscode.Uri[] = [];
-  for (const file of results) {
+  const sensitive: RefactorEdit['sensitive'] = [];
+  for (const [index, file] of results.entries()) {
     const uri = uriFor(file.path);
     files.push(uri);
+    const target = targets[index];
+    if (target) sensitive.push({ path: file.path, target });
+    const metadata: vscode.WorkspaceEditEntryMetadata = target
+      ? {
+          needsConfirmation: true,
+          label: `Switchboard: ${target.warning}`,
+          description: `${file.path}: ${target.why}. Not ticked: tick it only if you meant this change`,
+          iconPath: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+        }
+      : ordinary;
     if (file.isNew && !existing(file.path)) {
       edit.createFile(uri, { overwrite: false, ignoreIfExists: false }, metadata);
       edit.insert(uri, new vscode.Position(0, 0), file.newText, metadata);
@@ -56,5 +79,8 @@ export function buildRefactorEdit(
       changeCount += 1;
     }
   }
-  return { edit, changeCount, files };
+  if (needsAnchor && anchor) {
+    edit.createFile(anchor, { ignoreIfExists: true }, { needsConfirmation: true, label: label.label });
+  }
+  return { edit, changeCount, files, sensitive };
 }
