@@ -3,7 +3,10 @@ import type { ModelRef } from './types';
 import type { SettingsSnapshot } from './settings/schema';
 
 /** The URL a model's requests go to: its own baseUrl, else the provider's endpoint setting. */
-export function modelEndpoint(model: ModelRef, endpoints: SettingsSnapshot['endpoints']): string | undefined {
+export function modelEndpoint(
+  model: ModelRef,
+  endpoints: Pick<SettingsSnapshot['endpoints'], 'ollama' | 'openai' | 'anthropic'>,
+): string | undefined {
   if (model.baseUrl !== undefined) return model.baseUrl;
   switch (model.provider) {
     case 'ollama':

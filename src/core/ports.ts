@@ -1,4 +1,5 @@
 // What the host hands the core. The core never reaches for globals beyond these.
+import type { KeyDestination } from './keyDestinations';
 import type { ProviderKind } from './types';
 
 export interface Clock {
@@ -18,8 +19,12 @@ export interface Logger {
 
 export interface Ports {
   fetch: typeof globalThis.fetch;
-  /** Resolves a provider's API key (secret storage first, then environment). Never logged. */
-  getApiKey(provider: ProviderKind): Promise<string | undefined>;
+  /**
+   * Resolves a provider's API key (secret storage first, then environment) for a request about to go
+   * to `to`. The host decides whether the key may go there (it may ask the user, until `signal`
+   * aborts) and throws a KeyWithheldError when it may not. Never logged.
+   */
+  getApiKey(provider: ProviderKind, to: KeyDestination, signal?: AbortSignal): Promise<string | undefined>;
   clock: Clock;
   logger: Logger;
   /** Folder the core may write to (ledger, caches). */

@@ -1,9 +1,13 @@
 // API keys live in VS Code's SecretStorage; OPENAI_API_KEY / ANTHROPIC_API_KEY are the fallback.
-// A key never goes to settings, logs, the ledger or a webview.
+// A key goes only where the user sent it (src/core/keyDestinations.ts; answers kept in global state),
+// never to settings, logs, the ledger or a webview.
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
 import type { ProviderKind } from '../core/types';
+import type { KeyApproval, KeyDestination } from '../core/keyDestinations';
+import { KeyGate, parseApprovals, withApproval, withoutApproval } from '../core/keyDestinations';
 import { Disposable } from './lifecycle';
+import { askAboutKeyDestination, currentKeyFolder } from './keyConsent';
 
 /** Providers that take a key, with how the user recognises them. */
 export const KEYED_PROVIDERS = [
@@ -18,23 +22,57 @@ export const KEYED_PROVIDERS = [
 ] as const satisfies readonly { provider: ProviderKind; label: string; env: string; hint: string }[];
 
 const secretId = (provider: ProviderKind) => `switchboard.apiKey.${provider}`;
+/** Global-state entry holding the remembered answers (origins and folders only, never a key). */
+const DESTINATIONS_STATE = 'switchboard.keyDestinations';
 
 export class ApiKeys extends Disposable {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<ProviderKind>());
   readonly onDidChange = this._onDidChange.event;
+  private readonly gate: KeyGate;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly logger: Logger,
+    private readonly state: vscode.Memento,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     super();
+    this.gate = new KeyGate({
+      lookUp: (provider) => this.get(provider),
+      approvals: () => this.destinations(),
+      remember: (approval) => this.rememberDestination(approval),
+      ask: askAboutKeyDestination,
+      folder: currentKeyFolder,
+      now: () => Date.now(),
+      logger,
+    });
     this._register(
       secrets.onDidChange((e) => {
         const entry = KEYED_PROVIDERS.find((p) => secretId(p.provider) === e.key);
         if (entry) this._onDidChange.fire(entry.provider);
       }),
     );
+  }
+
+  /** The key for a request about to go to `to`, if the user lets it go there (asking once if need be); throws KeyWithheldError if not. */
+  keyFor(provider: ProviderKind, to: KeyDestination, signal?: AbortSignal): Promise<string | undefined> {
+    return this.gate.keyFor(provider, to, signal);
+  }
+
+  /** Every remembered answer about where a key may go. */
+  destinations(): KeyApproval[] {
+    return parseApprovals(this.state.get(DESTINATIONS_STATE));
+  }
+
+  async rememberDestination(approval: KeyApproval): Promise<void> {
+    await this.state.update(DESTINATIONS_STATE, withApproval(this.destinations(), approval));
+    // A model that failed for want of this key may be tried again.
+    this._onDidChange.fire(approval.provider);
+  }
+
+  async forgetDestination(which: Pick<KeyApproval, 'folder' | 'provider' | 'origin'>): Promise<void> {
+    await this.state.update(DESTINATIONS_STATE, withoutApproval(this.destinations(), which));
+    this._onDidChange.fire(which.provider);
   }
 
   /** Stored key first, then the environment. Ollama takes none. */

@@ -7,7 +7,8 @@ import type { ApiKeys } from './apiKeys';
 export function createHostPorts(context: vscode.ExtensionContext, logger: Logger, keys: ApiKeys): Ports {
   return {
     fetch: (input, init) => globalThis.fetch(input, init),
-    getApiKey: (provider) => keys.get(provider),
+    // The key only where the user lets it go: ApiKeys asks before it follows a folder's settings somewhere new.
+    getApiKey: (provider, to, signal) => keys.keyFor(provider, to, signal),
     clock: systemClock,
     logger,
     storageDir: context.globalStorageUri.fsPath,

@@ -44,7 +44,7 @@ export interface Services {
 }
 
 export function createServices(context: vscode.ExtensionContext, logger: Logger, channel: vscode.LogOutputChannel): Services {
-  const keys = new ApiKeys(context.secrets, logger);
+  const keys = new ApiKeys(context.secrets, logger, context.globalState);
   const ports = createHostPorts(context, logger, keys);
   const settings = new SettingsSource(logger);
   const health = new ModelHealth(ports.clock);

@@ -3,6 +3,8 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import type { MessageDeltaUsage, RawMessageStreamEvent, Usage as AnthropicUsage } from '@anthropic-ai/sdk/resources/messages';
 import type { Ports } from '../ports';
+import { apiKeyFor, keyDestinationFor } from '../keyDestinations';
+import type { KeyDestination, KeySource } from '../keyDestinations';
 import type { Chunk, Message, StopReason, Usage } from '../types';
 import { ZERO_USAGE } from '../types';
 import { ProviderError } from './provider';
@@ -28,6 +30,8 @@ export interface AnthropicProviderOptions {
   baseUrl?: string;
   timeouts?: Partial<StreamTimeouts>;
   defaultMaxTokens?: number;
+  /** The setting that chose `baseUrl`: where the host lets the key go depends on it. */
+  keySource?: KeySource;
 }
 
 /** message_delta carries cumulative counts; a null there means "unchanged since message_start". */
@@ -71,12 +75,14 @@ export class AnthropicProvider implements ModelProvider {
   private readonly timeouts: StreamTimeouts;
   private readonly defaultMaxTokens: number;
   private readonly client: Anthropic;
+  private readonly keyTo: KeyDestination;
 
   constructor(
     private readonly ports: Ports,
     options: AnthropicProviderOptions = {},
   ) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_ANTHROPIC_URL).replace(/\/+$/, '');
+    this.keyTo = keyDestinationFor('anthropic', this.baseUrl, options.keySource);
     this.timeouts = { ...DEFAULT_STREAM_TIMEOUTS, ...options.timeouts };
     this.defaultMaxTokens = options.defaultMaxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
     this.client = new Anthropic({
@@ -106,7 +112,7 @@ export class AnthropicProvider implements ModelProvider {
     const session: StreamSession<RawMessageStreamEvent> = {
       ctx,
       open: async (requestSignal) => {
-        const apiKey = await this.ports.getApiKey('anthropic');
+        const apiKey = await apiKeyFor(this.ports, ctx, this.keyTo, requestSignal);
         if (!apiKey) throw missingKeyError(ctx);
         ctx.apiKey = apiKey;
         return this.client.messages.create(

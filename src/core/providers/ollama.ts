@@ -3,6 +3,8 @@
 import { Ollama } from 'ollama';
 import type { ChatResponse, GenerateRequest, GenerateResponse, ListResponse, Options, ShowResponse } from 'ollama';
 import type { Ports } from '../ports';
+import { apiKeyFor, keyDestinationFor } from '../keyDestinations';
+import type { KeyDestination, KeySource } from '../keyDestinations';
 import type { Chunk, StopReason, Usage } from '../types';
 import { ProviderError } from './provider';
 import type { ChatRequest, FimRequest, ModelProvider } from './provider';
@@ -18,6 +20,8 @@ export interface OllamaProviderOptions {
   timeouts?: Partial<StreamTimeouts>;
   /** How long Ollama keeps the model loaded after a call (`"30m"`, seconds, `-1` = forever). */
   keepAlive?: string | number;
+  /** The setting that chose `baseUrl`: where the host lets a key go depends on it. */
+  keySource?: KeySource;
 }
 
 /** Where an Ollama server is and how to reach it. */
@@ -251,24 +255,26 @@ export class OllamaProvider implements ModelProvider {
   private readonly keepAlive?: string | number;
   /** Digests learned from listModels/modelDetails, reported as FinalRecord.version. */
   private readonly digests = new Map<string, string>();
+  private readonly keyTo: KeyDestination;
 
   constructor(
     private readonly ports: Ports,
     options: OllamaProviderOptions = {},
   ) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_OLLAMA_URL).replace(/\/+$/, '');
+    this.keyTo = keyDestinationFor('ollama', this.baseUrl, options.keySource);
     this.timeouts = { ...DEFAULT_STREAM_TIMEOUTS, ...options.timeouts };
     this.keepAlive = options.keepAlive;
   }
 
   async listModels(signal: AbortSignal): Promise<OllamaModelSummary[]> {
-    const models = await listOllamaModels(await this.connection(), signal);
+    const models = await listOllamaModels(await this.connection('(model list)', signal), signal);
     for (const m of models) this.digests.set(m.name, m.digest);
     return models;
   }
 
   async modelDetails(model: string, signal: AbortSignal): Promise<OllamaModelDetails> {
-    const details = await fetchOllamaModelDetails(await this.connection(), model, signal);
+    const details = await fetchOllamaModelDetails(await this.connection(model, signal), model, signal);
     if (details.digest) this.digests.set(model, details.digest);
     return details;
   }
@@ -309,8 +315,8 @@ export class OllamaProvider implements ModelProvider {
     );
   }
 
-  private async connection(): Promise<OllamaConnection> {
-    const apiKey = await this.ports.getApiKey('ollama');
+  private async connection(model: string, signal: AbortSignal): Promise<OllamaConnection> {
+    const apiKey = await apiKeyFor(this.ports, { provider: 'ollama', model }, this.keyTo, signal);
     return { baseUrl: this.baseUrl, fetch: this.ports.fetch, apiKey, timeoutMs: this.timeouts.firstByteMs };
   }
 
@@ -332,7 +338,7 @@ export class OllamaProvider implements ModelProvider {
     return {
       ctx,
       open: async (signal) => {
-        const connection = await this.connection();
+        const connection = await this.connection(model, signal);
         ctx.apiKey = connection.apiKey;
         return send(ollamaClient(connection, signal, seen));
       },

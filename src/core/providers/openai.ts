@@ -7,6 +7,8 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Completion, CompletionUsage } from 'openai/resources/completions';
 import type { Ports } from '../ports';
+import { apiKeyFor, keyDestinationFor } from '../keyDestinations';
+import type { KeyDestination, KeySource } from '../keyDestinations';
 import type { Chunk, StopReason, Usage } from '../types';
 import { ZERO_USAGE } from '../types';
 import { ProviderError } from './provider';
@@ -31,6 +33,8 @@ export interface OpenAIProviderOptions {
   kind: 'openai' | 'openai-compatible';
   baseUrl?: string;
   timeouts?: Partial<StreamTimeouts>;
+  /** The setting that chose `baseUrl`: where the host lets the key go depends on it. */
+  keySource?: KeySource;
 }
 
 /** OpenAI's prompt_tokens include cached (and, on some gateways, cache-written) tokens: take them out. */
@@ -71,6 +75,7 @@ export class OpenAIProvider implements ModelProvider {
   readonly baseUrl: string;
   private readonly timeouts: StreamTimeouts;
   private readonly client: OpenAI;
+  private readonly keyTo: KeyDestination;
 
   constructor(
     private readonly ports: Ports,
@@ -78,6 +83,7 @@ export class OpenAIProvider implements ModelProvider {
   ) {
     this.kind = options.kind;
     this.baseUrl = (options.baseUrl ?? DEFAULT_OPENAI_URL).replace(/\/+$/, '');
+    this.keyTo = keyDestinationFor(this.kind, this.baseUrl, options.keySource);
     this.timeouts = { ...DEFAULT_STREAM_TIMEOUTS, ...options.timeouts };
     this.client = new OpenAI({
       // The real key is resolved per call and sent as that request's Authorization header.
@@ -160,7 +166,7 @@ export class OpenAIProvider implements ModelProvider {
     return {
       ctx,
       open: async (signal) => {
-        const apiKey = await this.ports.getApiKey(this.kind);
+        const apiKey = await apiKeyFor(this.ports, ctx, this.keyTo, signal);
         if (!apiKey && this.kind === 'openai') throw missingKeyError(ctx);
         ctx.apiKey = apiKey;
         // null removes the SDK's placeholder header: a keyless local server gets no Authorization at all.

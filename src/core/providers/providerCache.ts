@@ -3,6 +3,7 @@
 import type { Ports } from '../ports';
 import type { SettingsSnapshot } from '../settings/schema';
 import { modelEndpoint } from '../endpoints';
+import { keySourceOf } from '../keyDestinations';
 import type { ModelRef } from '../types';
 import type { ModelProvider } from './provider';
 import type { createProvider } from './createProvider';
@@ -26,11 +27,14 @@ export class ProviderCache {
   /** The provider for `model`; throws (from the factory) when the model cannot have one, e.g. no base URL. */
   get(model: ModelRef, settings: SettingsSnapshot): ModelProvider {
     const endpoint = ProviderCache.endpointOf(model, settings);
-    const key = `${model.provider}\u0000${endpoint ?? ''}\u0000${settings.completion.keepAlive}`;
+    // Which setting chose the endpoint is part of the key: the host asks before a key follows a workspace's.
+    const keySource = keySourceOf(model, settings);
+    const key = `${model.provider}\u0000${endpoint ?? ''}\u0000${settings.completion.keepAlive}\u0000${keySource.setting}\u0000${keySource.layer ?? ''}`;
     let provider = this.cache.get(key);
     if (!provider) {
       provider = this.create({ ...model, baseUrl: endpoint }, this.ports, {
         ollamaKeepAlive: settings.completion.keepAlive,
+        keySource,
       });
       this.cache.set(key, provider);
     }

@@ -339,9 +339,26 @@ export type SettingKey = keyof typeof SETTING_SPECS;
 /** Every setting, keyed by its id under `switchboard.`, with the type its schema produces. */
 export type SettingValues = { [K in SettingKey]: z.output<(typeof SETTING_SPECS)[K]['schema']> };
 
+/** Which layer chose each provider's endpoint and each model's own baseUrl: a key goes unasked only where the user's settings send it. */
+export interface EndpointLayers {
+  ollama: SettingLayer;
+  openai: SettingLayer;
+  anthropic: SettingLayer;
+  /** One per model with its own baseUrl: the layer of the entry that set it, and its index in that layer's array. */
+  models: readonly { id: string; layer: SettingLayer; index: number }[];
+}
+
+export const DEFAULT_ENDPOINT_LAYERS: EndpointLayers = deepFreeze({
+  ollama: 'default',
+  openai: 'default',
+  anthropic: 'default',
+  models: [],
+});
+
 /** What the snapshot carries beyond the settings: whose spend a cap counts follows from the layer that set it. */
 interface SnapshotFacts {
   'budget.spendScope': { day: SpendScope; month: SpendScope };
+  'endpoints.layers': EndpointLayers;
 }
 
 type GroupOf<K> = K extends `${infer G}.${string}` ? G : K;
@@ -366,10 +383,11 @@ export const DEFAULT_SETTING_VALUES: Readonly<SettingValues> = deepFreeze(
 export function snapshotFromValues(
   values: SettingValues,
   spendScope: SettingsSnapshot['budget']['spendScope'] = { day: 'all', month: 'all' },
+  endpointLayers: EndpointLayers = DEFAULT_ENDPOINT_LAYERS,
 ): SettingsSnapshot {
   const out: Record<string, unknown> = {};
-  const flat: Record<string, unknown> = { ...values, 'budget.spendScope': spendScope };
-  for (const key of [...SETTING_KEYS, 'budget.spendScope']) {
+  const flat: Record<string, unknown> = { ...values, 'budget.spendScope': spendScope, 'endpoints.layers': endpointLayers };
+  for (const key of [...SETTING_KEYS, 'budget.spendScope', 'endpoints.layers']) {
     const dot = key.indexOf('.');
     if (dot < 0) out[key] = flat[key];
     else ((out[key.slice(0, dot)] ??= {}) as Record<string, unknown>)[key.slice(dot + 1)] = flat[key];

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { ModelRef } from '../types';
 import { priceTableEntry } from '../cost/price';
-import type { SettingKey, SettingSpec, SettingValues, SettingsSnapshot } from './schema';
+import type { EndpointLayers, SettingKey, SettingLayer, SettingSpec, SettingValues, SettingsSnapshot } from './schema';
 import {
   DEFAULT_SETTINGS,
   DEFAULT_SETTING_VALUES,
@@ -38,6 +38,7 @@ export function resolveSettings(
   const previous = valuesFromSnapshot(previousValid);
   const out = {} as Record<SettingKey, unknown>;
   let modelOrigins: (ModelOrigin | undefined)[] = [];
+  const keptPrevious = new Set<SettingKey>();
 
   for (const key of SETTING_KEYS) {
     const id = `${SETTINGS_SECTION}.${key}`;
@@ -55,6 +56,7 @@ export function resolveSettings(
       else {
         addIssues(id, raw, parsed.error.issues, spec.fix, diagnostics, `using ${shortJson(previous[key])}`);
         out[key] = structuredClone(previous[key]);
+        keptPrevious.add(key);
       }
     }
   }
@@ -68,7 +70,34 @@ export function resolveSettings(
     day: origins && WORKSPACE_LAYERS.has(origins['budget.perDayUsd']) ? 'workspace' : 'all',
     month: origins && WORKSPACE_LAYERS.has(origins['budget.perMonthUsd']) ? 'workspace' : 'all',
   } as const;
-  return { settings: deepFreeze(snapshotFromValues(values, spendScope)), diagnostics };
+  const endpointLayers = endpointLayersOf(values.models, modelOrigins, origins, keptPrevious, previousValid.endpoints.layers);
+  return { settings: deepFreeze(snapshotFromValues(values, spendScope, endpointLayers)), diagnostics };
+}
+
+/** Which layer set each endpoint and each model's baseUrl; a value kept from before keeps the layer it had. */
+function endpointLayersOf(
+  models: readonly ModelRef[],
+  modelOrigins: readonly (ModelOrigin | undefined)[],
+  origins: Partial<Record<SettingKey, SettingLayer>> | undefined,
+  keptPrevious: ReadonlySet<SettingKey>,
+  previous: EndpointLayers,
+): EndpointLayers {
+  const layerOf = (key: 'endpoints.ollama' | 'endpoints.openai' | 'endpoints.anthropic', provider: 'ollama' | 'openai' | 'anthropic') =>
+    keptPrevious.has(key) ? previous[provider] : (origins?.[key] ?? 'default');
+  const withBaseUrl: EndpointLayers['models'][number][] = [];
+  models.forEach((m, i) => {
+    if (m.baseUrl === undefined) return;
+    const origin = modelOrigins[i];
+    const entry = origin ? { id: m.id, layer: origin.layer, index: origin.index } : previous.models.find((p) => p.id === m.id);
+    // Unknown (e.g. a model with no recorded origin): left out, so its key is asked about.
+    if (entry) withBaseUrl.push(entry);
+  });
+  return {
+    ollama: layerOf('endpoints.ollama', 'ollama'),
+    openai: layerOf('endpoints.openai', 'openai'),
+    anthropic: layerOf('endpoints.anthropic', 'anthropic'),
+    models: withBaseUrl,
+  };
 }
 
 /** Merge then resolve: what the VS Code adapter calls whenever configuration or trust changes. */
