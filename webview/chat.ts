@@ -4,6 +4,7 @@ import type { ChatHostMessage, ChatModelOption, ChatPin, ChatTurn, ChatWebviewMe
 import { MAX_CODE_CHARS } from '../src/shared/protocol';
 import { Composer } from './chat/composer';
 import { button, h } from './common/dom';
+import { codeBlockText } from './chat/codeBlock';
 import { icon } from './chat/icons';
 import { TurnView } from './chat/turnView';
 
@@ -19,6 +20,8 @@ interface SavedChatState {
 }
 
 const SAVED_TURNS = 40;
+/** Saved state is only what shows before the host's init arrives: a huge answer keeps its first part (what the view shows first). */
+const SAVED_ANSWER_CHARS = 256_000;
 const PERSIST_DELAY_MS = 400;
 const STICK_TO_BOTTOM_PX = 48;
 
@@ -270,8 +273,14 @@ class ChatApp {
     const block = target?.closest('.code-block');
     const action = target?.dataset['action'];
     if (!target || !block || (action !== 'copyCode' && action !== 'insertCode' && action !== 'applyCode')) return;
-    const code = block.querySelector('pre > code')?.textContent ?? '';
-    if (code === '' || code.length > MAX_CODE_CHARS) return;
+    // The block's whole code, also the part a huge block does not show.
+    const code = codeBlockText(block);
+    if (code === '') return;
+    if (code.length > MAX_CODE_CHARS) {
+      target.textContent = 'Too large';
+      setTimeout(() => (target.textContent = action === 'copyCode' ? 'Copy' : action === 'insertCode' ? 'Insert' : 'Apply'), 1500);
+      return;
+    }
     const turnId = target.closest<HTMLElement>('.turn')?.dataset['turnId'];
     post({ type: action, code, ...(turnId ? { turnId } : {}) });
     if (action === 'copyCode') {
@@ -303,7 +312,10 @@ class ChatApp {
   private persistNow(): void {
     if (this.persistTimer !== undefined) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;
-    const turns = [...this.turns.values()].slice(-SAVED_TURNS).map((t) => t.toTurn());
+    const turns = [...this.turns.values()].slice(-SAVED_TURNS).map((t) => {
+      const turn = t.toTurn();
+      return turn.answerText.length > SAVED_ANSWER_CHARS ? { ...turn, answerText: turn.answerText.slice(0, SAVED_ANSWER_CHARS) } : turn;
+    });
     vscode.setState({ version: 1, turns, busyId: this.busyId, models: this.models, chips: this.chips, pin: this.pin, draft: this.draft });
   }
 }

@@ -339,6 +339,38 @@ function chunk(text: string, size: number): string[] {
   return out;
 }
 
+/** A 5 MB answer as long answers come: sections of prose, lists, tables and small code blocks, one huge code block across the first part's end. */
+function hugeAnswer(): { text: string; hugeCode: string; lastCode: string; end: string } {
+  const parts: string[] = [];
+  let length = 0;
+  let hugeCode = '';
+  let lastCode = '';
+  const push = (s: string) => {
+    parts.push(s);
+    length += s.length + 1;
+  };
+  for (let section = 0; length < 5_000_000; section++) {
+    push(`## Part ${section}\n`);
+    push(`Part **${section}** explains why the \`handler\` changes, with a [link](https://example.com/${section}) and _no state_ kept.\n`);
+    push(`- first point of ${section}\n- second point\n  - a nested detail\n`);
+    if (section === 40) {
+      const lines: string[] = [];
+      for (let i = 0; i < 12_000; i++) lines.push(`export const value${i} = compute(${i}, "text ${i}"); // huge block line ${i}`);
+      hugeCode = lines.join('\n');
+      push('```ts\n' + hugeCode + '\n```\n');
+      continue;
+    }
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) lines.push(`  const result${i} = await handler${section}.run({ id: ${i} }); // step ${i}`);
+    lastCode = lines.join('\n');
+    push('```ts\n' + lastCode + '\n```\n');
+    push(`| option | default |\n| --- | --- |\n| retries | ${section % 5} |\n`);
+  }
+  const end = 'END-OF-THE-HUGE-ANSWER';
+  push(end);
+  return { text: parts.join('\n'), hugeCode, lastCode, end };
+}
+
 function initMessage(history: ChatTurn[] = [], extra: Partial<Extract<ChatHostMessage, { type: 'init' }>> = {}): ChatHostMessage {
   return { type: 'init', history, models: MODELS, chips: CHIPS, pin: null, busy: null, ...extra };
 }
@@ -930,5 +962,88 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
       assert.deepEqual(streamedBlocks, oneShotBlocks, 'streamed and one-shot renders differ');
     }
     console.log(`    chat webview render time for a streamed 2,000-line answer:\n${results.join('\n')}`);
+  });
+
+  it('keeps a streamed 5 MB answer responsive: a bounded first part, Show more and Show all, Copy takes the whole block', async () => {
+    const page = await openChat({ width: 440, height: 900 });
+    await hostSends(page, initMessage());
+    const id = await ask(page, 'Explain everything');
+    await hostSends(page, { type: 'turnStart', id, userText: 'Explain everything' }, { type: 'answerStart', id, model: MODELS[1] });
+    const { text, hugeCode, lastCode, end } = hugeAnswer();
+    assert.ok(text.length >= 5_000_000 && hugeCode.length < 1_000_000);
+    // As the host's batcher sends it: at most one delta per frame (16 KB every 16 ms), while the test types in the question box.
+    await page.evaluate(
+      ({ id, text }) => {
+        const w = window as unknown as FakeHostWindow & { __big: { done: boolean; typedWhileStreaming?: boolean } };
+        w.__big = { done: false };
+        document.querySelector('.question-input')?.addEventListener('input', () => (w.__big.typedWhileStreaming ??= !w.__big.done));
+        void (async () => {
+          for (let i = 0; i < text.length; i += 16_384) {
+            w.__sb.dispatch({ type: 'answerDelta', id, text: text.slice(i, i + 16_384) });
+            await new Promise((resolve) => setTimeout(resolve, 16));
+          }
+          w.__big.done = true;
+        })();
+      },
+      { id, text },
+    );
+    await page.locator('.question-input').click();
+    await page.keyboard.type('still here');
+    await page.waitForFunction(() => (window as unknown as { __big: { done: boolean } }).__big.done, undefined, {
+      timeout: 100_000,
+      polling: 100,
+    });
+    assert.equal(await page.locator('.question-input').inputValue(), 'still here');
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __big: { typedWhileStreaming?: boolean } }).__big.typedWhileStreaming),
+      true,
+      'typing in the question box was handled while the answer streamed',
+    );
+    await hostSends(page, { type: 'answerEnd', id, meta: META });
+    const turn = page.locator(`.turn[data-turn-id="${id}"]`);
+    await turn.locator('.meta-line').waitFor({ timeout: 60_000 });
+
+    // A bounded first part, cut between blocks: every small code block is whole; the huge one says what it does not show.
+    const markdown = turn.locator('.markdown');
+    const shown = await markdown.evaluate((e) => ({ nodes: e.querySelectorAll('*').length, chars: (e.textContent ?? '').length }));
+    assert.ok(shown.nodes < 20_000, `the answer holds ${shown.nodes} DOM nodes`);
+    assert.ok(shown.chars < 400_000, `the answer shows ${shown.chars} characters`);
+    assert.equal((await markdown.textContent())?.includes(end), false);
+    const more = turn.locator('.answer-more');
+    assert.match(await more.innerText(), /Showing \d+ KB of 5\.\d MB\./);
+    const codes = await markdown.locator('.code-block code').allTextContents();
+    assert.ok(codes.length > 10);
+    for (const code of codes.slice(0, -1)) assert.equal(code.split('\n').length, 40, 'no small code block is cut');
+    const huge = markdown.locator('.code-block').last();
+    assert.ok(hugeCode.startsWith(codes.at(-1) ?? '-') && (codes.at(-1) ?? '').length < hugeCode.length);
+    assert.match(await huge.locator('.code-more').innerText(), /more lines not shown/);
+    await huge.locator('[data-action="copyCode"]').click();
+    const copied = await waitForPosted(page, 'copyCode');
+    assert.equal(copied.code.length, hugeCode.length);
+    assert.ok(copied.code === hugeCode, 'Copy takes the whole huge block');
+
+    for (const theme of ['dark', 'light'] as const) {
+      await applyTheme(page, theme);
+      await more.scrollIntoViewIfNeeded();
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      const file = path.join(ARTIFACTS, `chat-webview-huge-answer-${theme}.png`);
+      await page.screenshot({ path: file });
+      assert.ok(fs.statSync(file).size > 10_000);
+    }
+
+    // Show more adds a part; Show all renders the rest in slices while the view stays usable.
+    await more.getByRole('button', { name: 'Show more' }).click();
+    await page.waitForFunction(
+      ({ id, before }) => (document.querySelector(`.turn[data-turn-id="${id}"] .markdown`)?.textContent ?? '').length > before,
+      { id, before: shown.chars },
+      { polling: 100 },
+    );
+    await more.getByRole('button', { name: 'Show all' }).click();
+    await page.locator('.question-input').fill('after show all');
+    await more.waitFor({ state: 'hidden', timeout: 100_000 });
+    assert.ok((await markdown.textContent())?.includes(end), 'Show all shows the end of the answer');
+    assert.equal(await page.locator('.question-input').inputValue(), 'after show all');
+    await markdown.locator('.code-block').last().locator('[data-action="copyCode"]').click();
+    assert.equal((await waitForPosted(page, 'copyCode', 2)).code, lastCode);
   });
 });

@@ -59,6 +59,9 @@ hljs.registerAliases(['text', 'txt', 'console', 'output'], { languageName: 'plai
 /** Auto-detection tries every grammar; beyond this size it costs more than it is worth. */
 const AUTO_DETECT_MAX_CHARS = 2_000;
 
+/** highlight.js costs about 1–2 ms per KB: beyond this many characters a block's code is shown plain. */
+export const HIGHLIGHT_MAX_CHARS = 32_000;
+
 export interface HighlightedCode {
   /** Escaped HTML: only highlight.js's own `<span class="hljs-…">` markup around the text. */
   html: string;
@@ -73,6 +76,13 @@ export function fenceLanguage(info: string | undefined): string | undefined {
 }
 
 export function highlightCode(code: string, language: string | undefined, options: { autoDetect: boolean }): HighlightedCode {
+  if (code.length > HIGHLIGHT_MAX_CHARS) {
+    // Highlight the first lines only; the rest (from a line break on) is escaped text.
+    const cut = code.lastIndexOf('\n', HIGHLIGHT_MAX_CHARS);
+    const head = code.slice(0, cut > 0 ? cut : HIGHLIGHT_MAX_CHARS);
+    const highlighted = highlightCode(head, language, { autoDetect: false });
+    return { html: highlighted.html + escapeHtml(code.slice(head.length)), language: highlighted.language };
+  }
   if (language && hljs.getLanguage(language)) {
     return { html: hljs.highlight(code, { language, ignoreIllegals: true }).value, language };
   }

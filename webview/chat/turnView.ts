@@ -40,6 +40,7 @@ export class TurnView {
       h('div', { class: 'speaker' }, h('span', { class: 'speaker-name' }, 'Switchboard'), this.status),
       this.fallbackBox,
       this.body.element,
+      this.body.more,
       this.errorBox,
       this.metaBox,
     );
