@@ -89,7 +89,7 @@ export class TaskRunner {
     let result: RunResult | undefined;
     let error: Error | undefined;
     try {
-      for await (const chunk of runRouted(decision, (m) => deps.providers.get(m, settings), request.call, signal, {
+      for await (const chunk of runRouted(decision, (m) => deps.providers.get(m, settings, request.task), request.call, signal, {
         health: deps.health,
         clock: deps.ports.clock,
         output: request.output ?? 'live',

@@ -162,14 +162,14 @@ describe('TaskRunner', () => {
     // The default routes: gpt-6-luna (OpenAI) first, claude-haiku-4-5 (Anthropic) next, for edits and chat alike.
     const settingsFor = (extra: Record<string, unknown> = {}): SettingsSnapshot =>
       settingsWith({ 'endpoints.openai': openai.url, 'endpoints.anthropic': anthropic.url, 'endpoints.ollama': ollama.url, ...extra });
-    const realRunner = () => {
+    const realRunner = (minFirstByteMs?: number) => {
       const budget = new BudgetGuard();
       return new TaskRunner({
         ports,
         health: new ModelHealth(ports.clock),
         budget,
         log: new DecisionLog({ ports, ledger: Promise.resolve(ledger), budget }),
-        providers: new ProviderCache(ports, createProvider),
+        providers: new ProviderCache(ports, createProvider, minFirstByteMs),
       });
     };
 
@@ -205,6 +205,51 @@ describe('TaskRunner', () => {
       assert.equal(failed.type, 'failed');
       assert.ok(failed.error instanceof RoutedRunError && failed.error.outputStarted);
       assert.equal(anthropic.requests.length, 0);
+    });
+
+    const silentFirst = [
+      { first: 'OpenAI', route: ['gpt-6-luna', 'claude-haiku-4-5'], silent: () => openai, healthy: () => anthropic },
+      { first: 'Anthropic', route: ['claude-haiku-4-5', 'gpt-6-luna'], silent: () => anthropic, healthy: () => openai },
+      { first: 'Ollama', route: ['qwen2.5-coder:1.5b-base', 'gpt-6-luna'], silent: () => ollama, healthy: () => openai },
+    ];
+    for (const { first, route, silent: silentOf, healthy: healthyOf } of silentFirst) {
+      it(`the first-byte timeout follows the chat latency budget: a silent ${first} model times out and the next one answers`, async () => {
+        const silent = silentOf();
+        const healthy = healthyOf();
+        silent.script({ firstByteDelayMs: 4000 });
+        healthy.script({ text: 'from the next model' });
+        const settings = settingsFor({
+          latencyBudgetMs: { completion: 1500, edit: 10_000, refactor: 0, chat: 300 },
+          routes: { ...DEFAULT_SETTINGS.routes, chat: route },
+        });
+        const started = performance.now();
+        const events = await collect(realRunner(100).run({ ...request, task: 'chat' }, settings, new AbortController().signal));
+        const elapsed = performance.now() - started;
+        const hops = events.flatMap((e) => (e.type === 'hop' ? [e.hop] : []));
+        assert.deepEqual(
+          hops.map((h) => [h.kind, h.text]),
+          [['timeout', `${route[0]} timed out → ${route[1]}`]],
+        );
+        assert.match(hops[0].message, /sent nothing for .* \(first-byte timeout\)/);
+        const done = events.at(-1) as Extract<TaskEvent, { type: 'done' }>;
+        assert.equal(done.type, 'done');
+        assert.equal(done.result.model.id, route[1]);
+        assert.ok(
+          elapsed < 3000,
+          `gave up on the silent model after the 300 ms budget, not the 60 s default (took ${Math.round(elapsed)} ms)`,
+        );
+        await silent.waitForClientClose(0, 2000);
+      });
+    }
+
+    it('the first-byte timeout has a floor: a budget under it waits the floor', async () => {
+      openai.script({ firstByteDelayMs: 700, text: 'slow but in time' });
+      const settings = settingsFor({ latencyBudgetMs: { completion: 1500, edit: 10_000, refactor: 0, chat: 100 } });
+      const events = await collect(realRunner(1500).run({ ...request, task: 'chat' }, settings, new AbortController().signal));
+      const done = events.at(-1) as Extract<TaskEvent, { type: 'done' }>;
+      assert.equal(done.type, 'done');
+      assert.equal(done.result.model.id, 'gpt-6-luna');
+      assert.deepEqual(done.result.hops, []);
     });
   });
 });
