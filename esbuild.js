@@ -1,4 +1,4 @@
-// Builds the extension bundle (node, CommonJS) and the webview bundles (browser).
+// Builds the extension bundles (node, CommonJS) and the webview bundles (browser).
 // `--production` minifies; `--watch` rebuilds on change. Source maps always.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -29,6 +29,20 @@ const common = {
   plugins: [problemReporter],
 };
 
+/**
+ * Both extension-host bundles. VS Code's extension host turns every read of the global `navigator`
+ * into a PendingMigrationError ("navigator is now a global in nodejs"); zod reads it as soon as the
+ * first object schema is built (its check for Cloudflare before JIT-compiling parsers), and the SDKs
+ * read it to detect a browser. In the extension host there is no browser navigator to find, so the
+ * reads are compiled out.
+ */
+const nodeBundle = {
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  define: { navigator: 'undefined', 'globalThis.navigator': 'undefined' },
+};
+
 const webviewEntries = fs.existsSync('webview')
   ? fs.readdirSync('webview').filter((f) => /^[a-zA-Z]+\.ts$/.test(f) && !f.endsWith('.d.ts'))
   : [];
@@ -38,20 +52,16 @@ const builds = [
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    ...nodeBundle,
     external: ['vscode'],
-    define: { 'process.env.SWITCHBOARD_BUILD': JSON.stringify(production ? 'production' : 'development') },
+    define: { ...nodeBundle.define, 'process.env.SWITCHBOARD_BUILD': JSON.stringify(production ? 'production' : 'development') },
   },
   {
     // The provider SDKs, loaded by the extension on the first model request (keeps activation light).
     ...common,
     entryPoints: ['src/core/providers/createProvider.ts'],
     outfile: 'dist/providers.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    ...nodeBundle,
   },
   ...webviewEntries.map((file) => ({
     ...common,
@@ -74,7 +84,11 @@ async function main() {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
 
-main().catch((e) => {
-  process.stderr.write(String(e?.stack ?? e) + '\n');
-  process.exit(1);
-});
+// Required by a test for its node bundle options; run as a script, it builds.
+module.exports = { nodeBundle };
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(String(e?.stack ?? e) + '\n');
+    process.exit(1);
+  });
+}

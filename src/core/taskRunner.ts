@@ -29,11 +29,19 @@ export interface TaskRequest {
   /** Forces local-only on top of the setting (A/B under local-only, say). */
   localOnly?: boolean;
   expectedOutputTokens?: number;
+  /**
+   * 'buffered' when nothing is shown until the answer is complete (an edit, a refactor): a model that
+   * fails mid-stream then hands over to the next one, and its text arrives as `held` until then.
+   * 'live' (the default) for text shown as it streams (chat), which never restarts once shown.
+   */
+  output?: 'live' | 'buffered';
 }
 
 export type TaskEvent =
   | { type: 'decision'; decision: Decision }
   | { type: 'text'; text: string }
+  /** Buffered output only: the current model's text so far, not yet the answer (for progress). */
+  | { type: 'held'; text: string }
   | { type: 'hop'; hop: Hop }
   | { type: 'done'; result: RunResult; record: DecisionRecord; budgetSignals: BudgetSignal[] }
   | { type: 'failed'; error: Error; record: DecisionRecord; needsKeyFor?: ModelRef['provider']; budgetSignals: BudgetSignal[] };
@@ -81,11 +89,13 @@ export class TaskRunner {
     let result: RunResult | undefined;
     let error: Error | undefined;
     try {
-      for await (const chunk of runRouted(decision, (m) => deps.providers.get(m, settings), request.call, signal, {
+      for await (const chunk of runRouted(decision, (m) => deps.providers.get(m, settings, request.task), request.call, signal, {
         health: deps.health,
         clock: deps.ports.clock,
+        output: request.output ?? 'live',
       })) {
         if (chunk.type === 'text') yield { type: 'text', text: chunk.text };
+        else if (chunk.type === 'held') yield { type: 'held', text: chunk.text };
         else if (chunk.type === 'hop') yield { type: 'hop', hop: chunk.hop };
         else result = chunk.result;
       }

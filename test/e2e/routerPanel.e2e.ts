@@ -141,4 +141,34 @@ describe('router panel in a real VS Code', function () {
     assert.doesNotThrow(() => JSON.parse(text), 'the export is valid JSON');
     assert.ok(text.includes('gpt-6-luna') && text.includes('gpt-6.1-sol'), 'both comparison decisions exported');
   });
+
+  it('a comparison side that fails says how (rate-limited) without naming the model before the vote', async () => {
+    openai.answerWith((request) =>
+      (request.body as { model?: string } | undefined)?.model === 'gpt-6.1-sol'
+        ? { fault: { type: 'status', status: 429 } }
+        : { text: 'Keep a Set of the ids you have seen.' },
+    );
+    try {
+      await askComparison(vs, 'Another way to dedupe objects by id?');
+      await vs.page.keyboard.press('Enter');
+      await vs.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+      const frame = await routerFrame();
+      await frame.getByRole('tab', { name: 'Feel' }).click();
+      // The newest card is on top.
+      const card = frame.locator('article.comparison').first();
+      const text = await eventually(
+        async () => {
+          const t = await card.innerText();
+          return /failed \(rate-limited\)/.test(t) && /Keep a Set of the ids/.test(t) ? t : undefined;
+        },
+        'the failed side and the other side’s answer',
+        60_000,
+      );
+      assert.match(text, /Side [AB] failed \(rate-limited\); see the Switchboard log for details\./);
+      assert.ok(!text.includes('gpt-6-luna') && !text.includes('gpt-6.1-sol'), 'no model names before the vote');
+      shots.push(await vs.screenshot('router-panel-compare-side-failed'));
+    } finally {
+      openai.answerWith(undefined);
+    }
+  });
 });

@@ -16,6 +16,14 @@ export interface StreamTimeouts {
 
 export const DEFAULT_STREAM_TIMEOUTS: Readonly<StreamTimeouts> = Object.freeze({ firstByteMs: 60_000, idleMs: 30_000 });
 
+/** The least a first-byte timeout waits, however tight the latency budget: connect, TLS and a queue take time. */
+export const MIN_FIRST_BYTE_MS = 5_000;
+
+/** A task's first-byte timeout: its latency budget, at least `floorMs`; no budget (0) means the default wait. */
+export function firstByteTimeoutFor(latencyBudgetMs: number, floorMs = MIN_FIRST_BYTE_MS): number {
+  return latencyBudgetMs > 0 ? Math.max(latencyBudgetMs, floorMs) : DEFAULT_STREAM_TIMEOUTS.firstByteMs;
+}
+
 /** What a FinalRecord holds besides the timings the guard measures itself. */
 export type FinalFields = Omit<FinalRecord, 'ttftMs' | 'totalMs'>;
 

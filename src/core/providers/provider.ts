@@ -53,6 +53,11 @@ const RETRIABLE_ON_ANOTHER_MODEL: Record<ProviderErrorKind, boolean> = {
   badResponse: true, // malformed or cut-off stream, or a request this endpoint rejects
 };
 
+/** Whether this kind of failure lets another model be tried when nothing had been shown (buffered output). */
+export function retriableKind(kind: ProviderErrorKind): boolean {
+  return RETRIABLE_ON_ANOTHER_MODEL[kind];
+}
+
 export interface ProviderErrorInit {
   kind: ProviderErrorKind;
   provider: ProviderKind;

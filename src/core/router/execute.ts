@@ -1,12 +1,13 @@
 // Runs a decision: streams from the chosen model and, on a retriable failure before any text
 // reached the caller, moves down the fallback chain, recording each hop. Once text has been
-// shown a failure is surfaced, never retried (the answer would restart mid-sentence). Abort is
-// silent: the stream ends with `aborted: true`.
+// shown a failure is surfaced, never retried (the answer would restart mid-sentence). A caller that
+// shows nothing until the end (an edit) asks for buffered output: each model's text is held until its
+// stream completes, so a failure mid-stream still moves on. Abort is silent: the stream ends with `aborted: true`.
 import type { Clock } from '../ports';
 import { systemClock } from '../ports';
 import type { FinalRecord, Message, ModelRef } from '../types';
 import type { ModelProvider, ProviderErrorKind } from '../providers/provider';
-import { ProviderError, isProviderError } from '../providers/provider';
+import { ProviderError, isProviderError, retriableKind } from '../providers/provider';
 import type { HealthRecorder } from './health';
 import type { Decision } from './route';
 
@@ -37,12 +38,17 @@ export interface RunResult {
   final: FinalRecord | null;
   hops: Hop[];
   aborted: boolean;
-  /** Milliseconds from the call to the first text the caller received, across hops; null if none. */
+  /** Milliseconds from the call to the answer's first text, across hops (buffered: the answering model's); null if none. */
   ttftMs: number | null;
   totalMs: number;
 }
 
-export type RoutedChunk = { type: 'text'; text: string } | { type: 'hop'; hop: Hop } | { type: 'done'; result: RunResult };
+export type RoutedChunk =
+  | { type: 'text'; text: string }
+  /** Buffered output only: text the current model streamed, held back until its stream completes (for progress). */
+  | { type: 'held'; text: string }
+  | { type: 'hop'; hop: Hop }
+  | { type: 'done'; result: RunResult };
 
 /** Every candidate failed, or a failure came after output had started. */
 export class RoutedRunError extends Error {
@@ -74,6 +80,12 @@ export interface RunHooks {
   /** Called as each hop happens (also yielded as a `hop` chunk). */
   onHop?(hop: Hop): void;
   clock?: Pick<Clock, 'monotonic'>;
+  /**
+   * 'live' (the default): text goes to the caller as it streams, and a failure after it is surfaced.
+   * 'buffered': the caller shows nothing until the run is done, so text is yielded only once a model's
+   * stream completed, and a retriable failure mid-stream moves to the next model like one before it.
+   */
+  output?: 'live' | 'buffered';
 }
 
 export function runRouted(
@@ -94,6 +106,7 @@ async function* run(
   hooks: RunHooks,
 ): AsyncGenerator<RoutedChunk, void, undefined> {
   const clock = hooks.clock ?? systemClock;
+  const buffered = hooks.output === 'buffered';
   const startedAt = clock.monotonic();
   const chain = decision.chosen === null ? [] : [decision.chosen, ...decision.fallbacks];
   if (chain.length === 0) {
@@ -142,6 +155,17 @@ async function* run(
 
     const call = typeof request === 'function' ? request(model) : request;
     let outputStarted = false;
+    // Buffered output: this model's text so far, and when its first text came.
+    let held = '';
+    let heldFirstAt: number | null = null;
+    const release = function* (): Generator<RoutedChunk> {
+      if (held.length === 0) return;
+      outputStarted = true;
+      firstTextAt ??= heldFirstAt;
+      const text = held;
+      held = '';
+      yield { type: 'text', text };
+    };
     let settled = false;
     let final: FinalRecord | null = null;
     try {
@@ -166,6 +190,12 @@ async function* run(
       for await (const chunk of stream) {
         if (chunk.type === 'text') {
           if (chunk.text.length === 0) continue;
+          if (buffered) {
+            heldFirstAt ??= clock.monotonic();
+            held += chunk.text;
+            yield { type: 'held', text: chunk.text };
+            continue;
+          }
           if (!outputStarted) {
             outputStarted = true;
             firstTextAt ??= clock.monotonic();
@@ -178,6 +208,7 @@ async function* run(
       if (signal.aborted || final?.stopReason === 'aborted') {
         settled = true;
         hooks.health?.recordAbandoned(model.id);
+        yield* release();
         yield result(model, final, true);
         return;
       }
@@ -191,6 +222,7 @@ async function* run(
       }
       settled = true;
       hooks.health?.recordSuccess(model.id, decision.task, { ttftMs: final.ttftMs, totalMs: final.totalMs });
+      yield* release();
       yield result(model, final, false);
       return;
     } catch (e) {
@@ -198,6 +230,7 @@ async function* run(
       settled = true;
       if (signal.aborted) {
         hooks.health?.recordAbandoned(model.id);
+        yield* release();
         yield result(model, final, true);
         return;
       }
@@ -213,8 +246,10 @@ async function* run(
         });
       }
       hooks.health?.recordFailure(model.id, e);
-      if (outputStarted || !e.retriable) throw failure(e, hops, outputStarted, model);
-      yield hop(hops, hooks, model, next, e.kind, e.message, e.retryAfterMs);
+      // Held text was never shown: only the kind decides, and the partial answer is dropped.
+      const retriable = buffered ? retriableKind(e.kind) : e.retriable;
+      if (outputStarted || !retriable) throw failure(e, hops, outputStarted, model);
+      yield hop(hops, hooks, model, next, e.kind, e.message, e.retryAfterMs, e.afterOutput);
     } finally {
       // The consumer stopped reading mid-stream: neither a success nor a failure.
       if (!settled) hooks.health?.recordAbandoned(model.id);
@@ -238,13 +273,16 @@ function hop(
   kind: HopKind,
   message: string,
   retryAfterMs?: number,
+  midStream = false,
 ): RoutedChunk {
+  // A network failure once the stream had started is a dropped connection, not an unreachable server.
+  const phrase = kind === 'network' && midStream ? 'connection lost' : hopPhrase(kind);
   const h: Hop = {
     from: from.id,
     to: to?.id ?? null,
     kind,
     message,
-    text: `${from.id} ${hopPhrase(kind)} → ${to?.id ?? 'no fallback left'}`,
+    text: `${from.id} ${phrase} → ${to?.id ?? 'no fallback left'}`,
   };
   if (retryAfterMs !== undefined) h.retryAfterMs = retryAfterMs;
   hops.push(h);

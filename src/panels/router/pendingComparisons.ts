@@ -1,6 +1,9 @@
 // Blind comparisons that outlive the router panel: closing the panel does not stop one, so the host
 // keeps each running or unvoted comparison's card here and replays it into the next panel it opens.
 import type { ComparisonSide, RouterHostMessage, RouterHostMessageOf } from '../../shared/routerProtocol';
+import type { HopKind } from '../../core/router/execute';
+import { RoutedRunError } from '../../core/router/execute';
+import { isProviderError } from '../../core/providers/provider';
 
 /** As many cards as the Feel tab keeps. */
 export const MAX_PENDING_COMPARISONS = 12;
@@ -93,4 +96,27 @@ export class PendingComparisons {
   markShown(): void {
     for (const entry of this.byId.values()) entry.unshown = false;
   }
+}
+
+/** What went wrong, in words that name neither the model nor its provider (the card is blind until the vote). */
+const BLIND_FAILURE: Record<HopKind | 'noCandidate' | 'internal', string> = {
+  rateLimit: 'rate-limited',
+  overloaded: 'overloaded',
+  server: 'server error',
+  network: 'could not connect',
+  timeout: 'timed out',
+  auth: 'the provider refused the key',
+  notFound: 'model not found on its server',
+  contextTooLong: 'prompt too long for the model',
+  badResponse: 'malformed response',
+  coolingDown: 'cooling down after recent failures',
+  unavailable: 'no provider available',
+  noCandidate: 'could not be routed',
+  internal: 'unexpected error',
+};
+
+/** The error a failed side's card shows: the kind of failure, never which model it was. */
+export function sideFailureText(side: ComparisonSide, error: unknown): string {
+  const kind = error instanceof RoutedRunError ? error.kind : isProviderError(error) ? error.kind : 'internal';
+  return `Side ${side.toUpperCase()} failed (${BLIND_FAILURE[kind]}); see the Switchboard log for details.`;
 }

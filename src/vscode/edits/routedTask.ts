@@ -1,5 +1,6 @@
 // Runs one routed edit or refactor request in a cancellable notification that shows the model and
-// the tokens streamed so far. Cancel aborts the request (silently); the result comes back whole.
+// the tokens streamed so far. Cancel aborts the request (silently); the result comes back whole, so
+// the output is buffered: a model that fails mid-answer hands over to the next one.
 import * as vscode from 'vscode';
 import type { SettingsSnapshot } from '../../core/settings/schema';
 import type { ProviderKind } from '../../core/types';
@@ -32,8 +33,10 @@ export async function runRoutedTask(
       let decision: Decision | undefined;
       let model = '';
       let text = '';
+      // The answering model's text so far (buffered output arrives as `held` until it is complete).
+      let streamed = '';
       let lastReport = 0;
-      for await (const event of services.runner.run(request, settings, signal)) {
+      for await (const event of services.runner.run({ ...request, output: 'buffered' }, settings, signal)) {
         switch (event.type) {
           case 'decision':
             decision = event.decision;
@@ -44,17 +47,21 @@ export async function runRoutedTask(
           case 'hop':
             services.logger.info(`${request.task}: ${event.hop.text} (${event.hop.message})`);
             model = event.hop.to ?? model;
+            streamed = '';
             progress.report({ message: event.hop.text });
             break;
-          case 'text': {
-            text += event.text;
+          case 'held': {
+            streamed += event.text;
             const now = performance.now();
             if (now - lastReport >= PROGRESS_EVERY_MS) {
               lastReport = now;
-              progress.report({ message: `${model} · ~${estimateTokens(text).toLocaleString('en-US')} tokens` });
+              progress.report({ message: `${model} · ~${estimateTokens(streamed).toLocaleString('en-US')} tokens` });
             }
             break;
           }
+          case 'text':
+            text += event.text;
+            break;
           case 'done':
             services.showBudgetSignals(event.budgetSignals);
             if (event.result.aborted || signal.aborted) return { kind: 'aborted', text, record: event.record };

@@ -12,6 +12,7 @@ import { isLocalEndpoint, modelEndpoint } from '../../core/endpoints';
 import { blindComparison } from '../../core/ratings/blinding';
 import { estimateTokens } from '../../core/prompt/context';
 import type { ComparisonSide } from '../../shared/routerProtocol';
+import { sideFailureText } from '../../panels/router/pendingComparisons';
 import type { RouterPanelHost } from './routerPanelHost';
 
 /** Models offered for a comparison: the chat route first, then every configured model; local ones only under local-only privacy. */
@@ -123,7 +124,7 @@ export async function compareModels(
         } else if (ev.type === 'failed') {
           services.showBudgetSignals(ev.budgetSignals);
           services.logger.warn(`compare models: side ${side} (${model.id}) failed: ${ev.error.message}`);
-          // The card stays blind: the error names the side, not the model.
+          // The card stays blind: the error names the side and the kind of failure, not the model.
           panel.postComparison({
             type: 'comparisonSideDone',
             comparisonId: id,
@@ -131,7 +132,7 @@ export async function compareModels(
             ttftMs: null,
             totalMs: null,
             costUsd: ev.record.costUsd,
-            error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.`,
+            error: sideFailureText(side, ev.error),
           });
           return;
         }
@@ -146,7 +147,7 @@ export async function compareModels(
         ttftMs: null,
         totalMs: null,
         costUsd: null,
-        error: `Side ${side.toUpperCase()} failed; see the Switchboard log for details.`,
+        error: sideFailureText(side, e),
       });
     }
   };

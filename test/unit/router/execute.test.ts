@@ -21,7 +21,7 @@ const luna: ModelRef = { id: 'gpt-6-luna', provider: 'openai', model: 'gpt-6-lun
 
 type Step =
   | { text: string }
-  | { fail: ProviderErrorKind; retryAfterMs?: number }
+  | { fail: ProviderErrorKind; retryAfterMs?: number; afterOutput?: boolean; message?: string }
   | { throwRaw: Error }
   | { waitForAbort: true }
   | { end: 'done' | 'none' };
@@ -58,8 +58,9 @@ class ScriptedProvider implements ModelProvider {
             kind: step.fail,
             provider: this.kind,
             model,
-            message: `${step.fail} from ${model}`,
+            message: step.message ?? `${step.fail} from ${model}`,
             retryAfterMs: step.retryAfterMs,
+            afterOutput: step.afterOutput,
           });
         else if ('throwRaw' in step) throw step.throwRaw;
         else if ('waitForAbort' in step) {
@@ -88,20 +89,26 @@ const decisionOf = (
 });
 const chat: RoutedCall = { kind: 'chat', messages: [{ role: 'user', content: 'hi' }] };
 
-async function collect(stream: AsyncIterable<RoutedChunk>): Promise<{ text: string; hops: Hop[]; result?: RunResult; error?: unknown }> {
+async function collect(
+  stream: AsyncIterable<RoutedChunk>,
+): Promise<{ text: string; held: string; order: RoutedChunk['type'][]; hops: Hop[]; result?: RunResult; error?: unknown }> {
   let text = '';
+  let held = '';
+  const order: RoutedChunk['type'][] = [];
   const hops: Hop[] = [];
   let result: RunResult | undefined;
   try {
     for await (const c of stream) {
+      order.push(c.type);
       if (c.type === 'text') text += c.text;
+      else if (c.type === 'held') held += c.text;
       else if (c.type === 'hop') hops.push(c.hop);
-      else result = c.result;
+      else if (c.type === 'done') result = c.result;
     }
   } catch (error) {
-    return { text, hops, result, error };
+    return { text, held, order, hops, result, error };
   }
-  return { text, hops, result };
+  return { text, held, order, hops, result };
 }
 
 function providers(anthropic: ScriptedProvider, openai: ScriptedProvider) {
@@ -426,5 +433,143 @@ describe('runRouted', () => {
     const o = new ScriptedProvider('openai', { 'gpt-6-luna': [{ text: 'a' }, { end: 'done' }] });
     for (let i = 0; i < 3; i++) await collect(runRouted(decisionOf(luna), () => o, chat, new AbortController().signal, { health }));
     assert.equal(health.latencyP50('gpt-6-luna', 'chat'), 40);
+  });
+
+  describe('buffered output (an edit: nothing shown until the answer is complete)', () => {
+    // What each provider throws for these faults once text has streamed (see providerErrors.ts).
+    const midStream: Record<'reset' | 'malformed' | 'stall', Extract<Step, { fail: ProviderErrorKind }>> = {
+      reset: {
+        fail: 'network',
+        afterOutput: true,
+        message: 'The connection to Anthropic was lost mid-answer (ECONNRESET); the answer is incomplete.',
+      },
+      malformed: {
+        fail: 'badResponse',
+        afterOutput: true,
+        message: 'Anthropic sent a broken stream for claude-sonnet-5-5: an event was not JSON.',
+      },
+      stall: {
+        fail: 'timeout',
+        afterOutput: true,
+        message: 'Anthropic stalled mid-answer: nothing for 30 s from claude-sonnet-5-5 (idle timeout); the answer is incomplete.',
+      },
+    };
+    const phrases = { reset: 'connection lost', malformed: 'sent a malformed response', stall: 'timed out' };
+
+    for (const fault of ['reset', 'malformed', 'stall'] as const) {
+      it(`a ${fault} after the first token moves to the next model; only its answer is delivered`, async () => {
+        const a = new ScriptedProvider('anthropic', { 'claude-sonnet-5-5': [{ text: 'function half' }, midStream[fault]] });
+        const o = new ScriptedProvider('openai', { 'gpt-6.1-sol': [{ text: 'function ' }, { text: 'whole() {}' }, { end: 'done' }] });
+        const seen: Hop[] = [];
+        const r = await collect(
+          runRouted(decisionOf(sonnet, sol), providers(a, o), chat, new AbortController().signal, {
+            health,
+            clock,
+            output: 'buffered',
+            onHop: (h) => seen.push(h),
+          }),
+        );
+        assert.equal(r.error, undefined);
+        assert.equal(r.text, 'function whole() {}', 'the failed model’s partial answer is dropped');
+        assert.equal(r.result?.model.id, 'gpt-6.1-sol');
+        assert.deepEqual(
+          r.hops.map((h) => h.text),
+          [`claude-sonnet-5-5 ${phrases[fault]} → gpt-6.1-sol`],
+        );
+        assert.equal(r.hops[0].message, midStream[fault].message);
+        assert.deepEqual(seen, r.hops);
+        assert.deepEqual(r.order, ['held', 'hop', 'held', 'held', 'text', 'done'], 'text is held until the stream completed');
+        assert.equal(health.availability('claude-sonnet-5-5').state, 'open', 'the failure still cools the model down');
+      });
+
+      it(`chat (live output) is unchanged: a ${fault} after the first token is surfaced, not retried`, async () => {
+        const a = new ScriptedProvider('anthropic', { 'claude-sonnet-5-5': [{ text: 'function half' }, midStream[fault]] });
+        const o = new ScriptedProvider('openai', { 'gpt-6.1-sol': [{ text: 'never' }, { end: 'done' }] });
+        const r = await collect(runRouted(decisionOf(sonnet, sol), providers(a, o), chat, new AbortController().signal, { health }));
+        assert.equal(r.text, 'function half');
+        assert.equal(r.held, '');
+        assert.ok(r.error instanceof RoutedRunError);
+        assert.equal(r.error.outputStarted, true);
+        assert.equal(r.error.kind, midStream[fault].fail);
+        assert.deepEqual(r.hops, []);
+        assert.equal(o.calls.length, 0, 'no fallback after text was shown');
+      });
+    }
+
+    it('when the last model fails mid-stream, the run fails as every model failed, with nothing delivered', async () => {
+      const a = new ScriptedProvider('anthropic', { 'claude-sonnet-5-5': [{ text: 'x' }, midStream.reset] });
+      const o = new ScriptedProvider('openai', { 'gpt-6.1-sol': [{ text: 'y' }, { ...midStream.stall, message: 'stalled' }] });
+      const r = await collect(
+        runRouted(decisionOf(sonnet, sol), providers(a, o), chat, new AbortController().signal, { health, output: 'buffered' }),
+      );
+      assert.equal(r.text, '');
+      assert.ok(r.error instanceof RoutedRunError);
+      assert.equal(r.error.outputStarted, false);
+      assert.equal(r.error.kind, 'timeout');
+      assert.deepEqual(
+        r.hops.map((h) => h.text),
+        ['claude-sonnet-5-5 connection lost → gpt-6.1-sol', 'gpt-6.1-sol timed out → no fallback left'],
+      );
+    });
+
+    it('time to first text is the answering model’s, measured from the call', async () => {
+      const broken: ModelProvider = {
+        kind: 'anthropic',
+        async *streamChat() {
+          clock.advance(300);
+          yield { type: 'text', text: 'par' };
+          clock.advance(400);
+          throw new ProviderError({
+            kind: 'network',
+            provider: 'anthropic',
+            model: 'claude-sonnet-5-5',
+            message: 'reset',
+            afterOutput: true,
+          });
+        },
+        streamFim: () => {
+          throw new Error('unused');
+        },
+      };
+      const fast: ModelProvider = {
+        kind: 'openai',
+        async *streamChat() {
+          clock.advance(150);
+          yield { type: 'text', text: 'whole' };
+          clock.advance(50);
+          yield { type: 'done', final: final('gpt-6.1-sol') };
+        },
+        streamFim: () => {
+          throw new Error('unused');
+        },
+      };
+      const r = await collect(
+        runRouted(decisionOf(sonnet, sol), (m) => (m.provider === 'anthropic' ? broken : fast), chat, new AbortController().signal, {
+          clock,
+          output: 'buffered',
+        }),
+      );
+      assert.equal(r.text, 'whole');
+      assert.equal(r.result?.ttftMs, 850);
+      assert.equal(r.result?.totalMs, 900);
+    });
+
+    it('abort mid-stream: silent, and the text held so far is handed over with the aborted result', async () => {
+      const controller = new AbortController();
+      const a = new ScriptedProvider('anthropic', { 'claude-sonnet-5-5': [{ text: 'partial' }, { waitForAbort: true }] });
+      const stream = runRouted(decisionOf(sonnet, sol), providers(a, a), chat, controller.signal, { health, output: 'buffered' });
+      const r = await collect({
+        async *[Symbol.asyncIterator]() {
+          for await (const c of stream) {
+            if (c.type === 'held') controller.abort();
+            yield c;
+          }
+        },
+      });
+      assert.equal(r.error, undefined);
+      assert.equal(r.result?.aborted, true);
+      assert.equal(r.text, 'partial');
+      assert.deepEqual(r.hops, []);
+    });
   });
 });

@@ -17,6 +17,15 @@ import type { TaskEvent, TaskRequest } from '../../../src/core/taskRunner';
 import { TaskRunner } from '../../../src/core/taskRunner';
 import { DecisionLog } from '../../../src/core/decisionLog';
 import { ProviderCache } from '../../../src/core/providers/providerCache';
+import { createProvider } from '../../../src/core/providers/createProvider';
+import { RoutedRunError } from '../../../src/core/router/execute';
+import { settingsWith } from '../router/fixtures';
+import type { OpenAIStandin } from '../../support/standins/openaiStandin';
+import { startOpenAIStandin } from '../../support/standins/openaiStandin';
+import type { AnthropicStandin } from '../../support/standins/anthropicStandin';
+import { startAnthropicStandin } from '../../support/standins/anthropicStandin';
+import type { OllamaStandin } from '../../support/standins/ollamaStandin';
+import { startOllamaStandin } from '../../support/standins/ollamaStandin';
 
 // 100k input + 100k output tokens of gpt-6-luna cost $0.01 + $0.05 by the bundled price table
 // (under its long-prompt band of 272k tokens).
@@ -132,5 +141,115 @@ describe('TaskRunner', () => {
     const d = await r.decide({ ...request, pinnedModelId: 'claude-haiku-4-5' }, DEFAULT_SETTINGS, { preview: true });
     assert.equal(d.chosen?.id, 'claude-haiku-4-5');
     assert.deepEqual(d.fallbacks, []);
+  });
+
+  describe('faults, with the real SDKs against loopback stand-ins', () => {
+    let openai: OpenAIStandin;
+    let anthropic: AnthropicStandin;
+    let ollama: OllamaStandin;
+    before(async () => {
+      [openai, anthropic, ollama] = await Promise.all([startOpenAIStandin(), startAnthropicStandin(), startOllamaStandin()]);
+    });
+    after(async () => {
+      await Promise.all([openai.close(), anthropic.close(), ollama.close()]);
+    });
+    beforeEach(() => {
+      openai.reset();
+      anthropic.reset();
+      ollama.reset();
+    });
+
+    // The default routes: gpt-6-luna (OpenAI) first, claude-haiku-4-5 (Anthropic) next, for edits and chat alike.
+    const settingsFor = (extra: Record<string, unknown> = {}): SettingsSnapshot =>
+      settingsWith({ 'endpoints.openai': openai.url, 'endpoints.anthropic': anthropic.url, 'endpoints.ollama': ollama.url, ...extra });
+    const realRunner = (minFirstByteMs?: number) => {
+      const budget = new BudgetGuard();
+      return new TaskRunner({
+        ports,
+        health: new ModelHealth(ports.clock),
+        budget,
+        log: new DecisionLog({ ports, ledger: Promise.resolve(ledger), budget }),
+        providers: new ProviderCache(ports, createProvider, minFirstByteMs),
+      });
+    };
+
+    for (const fault of ['reset', 'malformed'] as const) {
+      it(`an edit (buffered) whose model has a ${fault} after its first tokens falls back to the next model`, async () => {
+        openai.script({ text: 'const half = ', fault: { type: fault, afterTokens: 2 } });
+        anthropic.script({ text: 'const whole = 1;' });
+        const events = await collect(realRunner().run({ ...request, output: 'buffered' }, settingsFor(), new AbortController().signal));
+        const last = events.at(-1)!;
+        assert.equal(last.type, 'done', last.type === 'failed' ? last.error.message : '');
+        const done = last as Extract<TaskEvent, { type: 'done' }>;
+        assert.equal(done.result.model.id, 'claude-haiku-4-5');
+        const text = events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
+        assert.equal(text, 'const whole = 1;', 'only the answer that completed is delivered');
+        const hops = events.flatMap((e) => (e.type === 'hop' ? [e.hop] : []));
+        const phrase = fault === 'reset' ? 'connection lost' : 'sent a malformed response';
+        assert.deepEqual(
+          hops.map((h) => h.text),
+          [`gpt-6-luna ${phrase} → claude-haiku-4-5`],
+        );
+        assert.ok(
+          events.some((e) => e.type === 'held'),
+          'progress still sees the text as it streams',
+        );
+        assert.equal(done.record.outcome, 'ok');
+      });
+    }
+
+    it('chat (live) keeps today’s rule: a reset after the first tokens is surfaced, the next model is not asked', async () => {
+      openai.script({ text: 'The answer is', fault: { type: 'reset', afterTokens: 2 } });
+      const events = await collect(realRunner().run({ ...request, task: 'chat' }, settingsFor(), new AbortController().signal));
+      const failed = events.at(-1) as Extract<TaskEvent, { type: 'failed' }>;
+      assert.equal(failed.type, 'failed');
+      assert.ok(failed.error instanceof RoutedRunError && failed.error.outputStarted);
+      assert.equal(anthropic.requests.length, 0);
+    });
+
+    const silentFirst = [
+      { first: 'OpenAI', route: ['gpt-6-luna', 'claude-haiku-4-5'], silent: () => openai, healthy: () => anthropic },
+      { first: 'Anthropic', route: ['claude-haiku-4-5', 'gpt-6-luna'], silent: () => anthropic, healthy: () => openai },
+      { first: 'Ollama', route: ['qwen2.5-coder:1.5b-base', 'gpt-6-luna'], silent: () => ollama, healthy: () => openai },
+    ];
+    for (const { first, route, silent: silentOf, healthy: healthyOf } of silentFirst) {
+      it(`the first-byte timeout follows the chat latency budget: a silent ${first} model times out and the next one answers`, async () => {
+        const silent = silentOf();
+        const healthy = healthyOf();
+        silent.script({ firstByteDelayMs: 4000 });
+        healthy.script({ text: 'from the next model' });
+        const settings = settingsFor({
+          latencyBudgetMs: { completion: 1500, edit: 10_000, refactor: 0, chat: 300 },
+          routes: { ...DEFAULT_SETTINGS.routes, chat: route },
+        });
+        const started = performance.now();
+        const events = await collect(realRunner(100).run({ ...request, task: 'chat' }, settings, new AbortController().signal));
+        const elapsed = performance.now() - started;
+        const hops = events.flatMap((e) => (e.type === 'hop' ? [e.hop] : []));
+        assert.deepEqual(
+          hops.map((h) => [h.kind, h.text]),
+          [['timeout', `${route[0]} timed out → ${route[1]}`]],
+        );
+        assert.match(hops[0].message, /sent nothing for .* \(first-byte timeout\)/);
+        const done = events.at(-1) as Extract<TaskEvent, { type: 'done' }>;
+        assert.equal(done.type, 'done');
+        assert.equal(done.result.model.id, route[1]);
+        assert.ok(
+          elapsed < 3000,
+          `gave up on the silent model after the 300 ms budget, not the 60 s default (took ${Math.round(elapsed)} ms)`,
+        );
+        await silent.waitForClientClose(0, 2000);
+      });
+    }
+
+    it('the first-byte timeout has a floor: a budget under it waits the floor', async () => {
+      openai.script({ firstByteDelayMs: 700, text: 'slow but in time' });
+      const settings = settingsFor({ latencyBudgetMs: { completion: 1500, edit: 10_000, refactor: 0, chat: 100 } });
+      const events = await collect(realRunner(1500).run({ ...request, task: 'chat' }, settings, new AbortController().signal));
+      const done = events.at(-1) as Extract<TaskEvent, { type: 'done' }>;
+      assert.equal(done.type, 'done');
+      assert.equal(done.result.model.id, 'gpt-6-luna');
+      assert.deepEqual(done.result.hops, []);
+    });
   });
 });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import type { ComparisonStarted, ComparisonUpdate } from '../../../../src/panels/router/pendingComparisons';
-import { MAX_PENDING_COMPARISONS, PendingComparisons } from '../../../../src/panels/router/pendingComparisons';
+import { MAX_PENDING_COMPARISONS, PendingComparisons, sideFailureText } from '../../../../src/panels/router/pendingComparisons';
+import type { HopKind } from '../../../../src/core/router/execute';
+import { RoutedRunError } from '../../../../src/core/router/execute';
+import { ProviderError } from '../../../../src/core/providers/provider';
 import type { ComparisonSide, RouterHostMessage } from '../../../../src/shared/routerProtocol';
 
 const T = new Date(2026, 10, 25, 9).getTime();
@@ -210,5 +213,53 @@ describe('pending comparisons (cards that outlive the router panel)', () => {
     const first = store.replay();
     for (const m of first) if (m.type === 'comparisonDelta') m.text = 'mutated';
     assert.deepEqual(store.replay(), [started('c1'), delta('c1', 'a', 'text')]);
+  });
+});
+
+describe('sideFailureText', () => {
+  const runError = (kind: RoutedRunError['kind'], model = 'claude-sonnet-5-5') =>
+    new RoutedRunError({
+      message: `${model} overloaded: Anthropic (claude-sonnet-5-5) is overloaded`,
+      hops: [{ from: model, to: null, kind: kind as HopKind, message: `${model} failed`, text: `${model} failed → no fallback left` }],
+      outputStarted: false,
+      model: { id: model, provider: 'anthropic', model, tier: 'frontier', contextWindow: 200_000 },
+      kind,
+    });
+
+  it('names the kind of failure in words', () => {
+    assert.equal(sideFailureText('a', runError('overloaded')), 'Side A failed (overloaded); see the Switchboard log for details.');
+    assert.equal(sideFailureText('b', runError('timeout')), 'Side B failed (timed out); see the Switchboard log for details.');
+    assert.equal(sideFailureText('a', runError('rateLimit')), 'Side A failed (rate-limited); see the Switchboard log for details.');
+    assert.equal(
+      sideFailureText('b', runError('auth')),
+      'Side B failed (the provider refused the key); see the Switchboard log for details.',
+    );
+    assert.match(
+      sideFailureText('a', new ProviderError({ kind: 'network', provider: 'openai', model: 'gpt-6-luna', message: 'reset' })),
+      /^Side A failed \(could not connect\)/,
+    );
+    assert.match(sideFailureText('a', new TypeError('x is not a function')), /^Side A failed \(unexpected error\)/);
+  });
+
+  it('never names the model or its provider before the vote', () => {
+    const kinds: RoutedRunError['kind'][] = [
+      'rateLimit',
+      'overloaded',
+      'server',
+      'network',
+      'timeout',
+      'auth',
+      'notFound',
+      'contextTooLong',
+      'badResponse',
+      'coolingDown',
+      'unavailable',
+      'noCandidate',
+      'internal',
+    ];
+    for (const kind of kinds) {
+      const text = sideFailureText('a', runError(kind));
+      assert.doesNotMatch(text, /claude|sonnet|anthropic|openai|gpt|ollama|undefined/i, text);
+    }
   });
 });
