@@ -174,7 +174,7 @@ function untrustedModelEntries(
       notes.push({ setting: at, layer, message: `${at} from ${LAYER_NAMES[layer]} is ignored: this workspace is not trusted.` });
       return;
     }
-    const name = typeof entry.id === 'string' ? `"${entry.id}"` : 'the entry';
+    const name = typeof entry.id === 'string' ? shortJson(entry.id) : 'the entry';
     if (typeof entry.id === 'string' && trustedIds.has(entry.id)) {
       notes.push({
         setting: at,
@@ -228,7 +228,7 @@ function mergeModels(
       diagnostics.push({
         setting: `switchboard.models[${index}]`,
         severity: 'warning',
-        message: `switchboard.models[${index}]: "${entryId}" appears more than once in ${LAYER_NAMES[layer]} — keep one entry per id (the last one is used)`,
+        message: `switchboard.models[${index}]: ${shortJson(entryId)} appears more than once in ${LAYER_NAMES[layer]} — keep one entry per id (the last one is used)`,
       });
     }
     if (entryId !== undefined) seenInLayer.add(entryId);
@@ -248,6 +248,14 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Most characters of a value (or a name from outside) that a message echoes. */
+export const MAX_ECHOED_CHARS = 80;
+
+/** A key or name from outside as a message path shows it: cut to 80 characters. */
+export function cutName(name: string): string {
+  return name.length > MAX_ECHOED_CHARS ? `${name.slice(0, MAX_ECHOED_CHARS - 1)}…` : name;
+}
+
 /** A value as a message quotes it: JSON, cut to 80 characters. */
 export function shortJson(v: unknown): string {
   if (v === undefined) return 'nothing';
@@ -257,5 +265,5 @@ export function shortJson(v: unknown): string {
   } catch {
     s = String(v);
   }
-  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+  return s.length > MAX_ECHOED_CHARS ? `${s.slice(0, MAX_ECHOED_CHARS - 3)}…` : s;
 }

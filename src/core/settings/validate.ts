@@ -13,12 +13,13 @@ import {
   WORKSPACE_LAYERS,
   deepFreeze,
   isRecord,
+  isReservedName,
   modelSchema,
   snapshotFromValues,
   valuesFromSnapshot,
 } from './schema';
 import type { InspectedSettings, MergedSettings, ModelOrigin, SettingsDiagnostic, SettingsNote } from './merge';
-import { LAYER_NAMES, mergeSettingScopes, shortJson } from './merge';
+import { LAYER_NAMES, cutName, mergeSettingScopes, shortJson } from './merge';
 
 export interface ResolvedSettings {
   settings: SettingsSnapshot;
@@ -103,6 +104,18 @@ function validateModels(
   const kept: (ModelOrigin | undefined)[] = [];
   raw.forEach((entry, i) => {
     const origin = origins[i];
+    const reserved = isRecord(entry) && typeof entry.id === 'string' && isReservedName(entry.id.trim()) ? entry.id.trim() : undefined;
+    if (reserved !== undefined) {
+      const at = `${modelPath(origin, i)}.id`;
+      const where = origin !== undefined && origin.layer !== 'user' ? ` (in ${LAYER_NAMES[origin.layer]})` : '';
+      diagnostics.push({
+        setting: at,
+        severity: 'error',
+        message: `${at}: ${shortJson(reserved)} is a reserved JavaScript name and cannot be a model id — rename the model (for example "${reserved.replace(/^_+|_+$/g, '')}-model") and use the new name in switchboard.routes${where}`,
+        using: 'this model is left out',
+      });
+      return;
+    }
     const parsed = modelSchema.safeParse(entry);
     if (parsed.success) {
       models.push(stripUndefined(parsed.data) as ModelRef);
@@ -143,26 +156,29 @@ function validateProperties(
   const id = `${SETTINGS_SECTION}.${key}`;
   const spec: SettingSpec = SETTING_SPECS[key];
   if (key === 'completion.perLanguage') {
-    const out: Record<string, boolean> = {};
+    // Keys are language ids the user typed: collected in a Map, read as own keys only, and made into a
+    // plain object by Object.fromEntries, which defines `__proto__` as an ordinary key instead of setting a prototype.
+    const out = new Map<string, boolean>();
     for (const [lang, v] of Object.entries(raw)) {
-      if (typeof v === 'boolean' && lang.length > 0) out[lang] = v;
+      const before = Object.hasOwn(previous, lang) ? previous[lang] : undefined;
+      if (typeof v === 'boolean' && lang.length > 0) out.set(lang, v);
       else
         addIssues(
-          `${id}.${lang}`,
+          `${id}.${cutName(lang)}`,
           v,
           [{ code: 'invalid_type', expected: 'boolean', path: [], message: '' }],
           spec.fix,
           diagnostics,
-          previous[lang] === undefined ? 'this entry is left out' : `using ${shortJson(previous[lang])}`,
+          typeof before === 'boolean' ? `using ${shortJson(before)}` : 'this entry is left out',
         );
-      if (typeof v !== 'boolean' && typeof previous[lang] === 'boolean') out[lang] = previous[lang];
+      if (typeof v !== 'boolean' && typeof before === 'boolean') out.set(lang, before);
     }
-    return out;
+    return Object.fromEntries(out);
   }
   const shape = (spec.schema as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
   const out: Record<string, unknown> = {};
   for (const [prop, propSchema] of Object.entries(shape)) {
-    const v = prop in raw ? raw[prop] : previous[prop];
+    const v = Object.hasOwn(raw, prop) ? raw[prop] : previous[prop];
     const parsed = propSchema.safeParse(v);
     if (parsed.success) out[prop] = parsed.data;
     else {
@@ -171,11 +187,12 @@ function validateProperties(
     }
   }
   for (const prop of Object.keys(raw)) {
-    if (!(prop in shape)) {
+    if (!Object.hasOwn(shape, prop)) {
+      const name = cutName(prop);
       diagnostics.push({
-        setting: `${id}.${prop}`,
+        setting: `${id}.${name}`,
         severity: 'warning',
-        message: `${id}.${prop}: "${prop}" is not a known property — remove it (known: ${Object.keys(shape).join(', ')})`,
+        message: `${id}.${name}: ${shortJson(prop)} is not a known property — remove it (known: ${Object.keys(shape).join(', ')})`,
       });
     }
   }
@@ -188,10 +205,13 @@ function checkModelReferences(values: SettingValues, previous: SettingValues, di
     const bad = ids.map((mid, i) => [mid, i] as const).filter(([mid]) => !known.has(mid));
     if (bad.length === 0) return [...ids];
     for (const [mid, i] of bad) {
+      const problem = isReservedName(mid)
+        ? 'is a reserved JavaScript name and cannot be a model id — remove it'
+        : 'is not a model in switchboard.models — add it there or remove it';
       diagnostics.push({
         setting: `${path}[${i}]`,
         severity: 'error',
-        message: `${path}[${i}]: "${mid}" is not a model in switchboard.models — add it there or remove it from the ${what}`,
+        message: `${path}[${i}]: ${shortJson(mid)} ${problem} from the ${what}`,
         using: `the previous ${what}`,
       });
     }
