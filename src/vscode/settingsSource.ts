@@ -7,7 +7,13 @@ import type { InspectedSettings, SettingsDiagnostic, SettingsNote } from '../cor
 import type { SettingsSnapshot } from '../core/settings/schema';
 import { SETTINGS_SECTION, SETTING_KEYS } from '../core/settings/schema';
 import { effectiveSettings } from '../core/settings/validate';
-import { diagnosticText, restrictedModeNotice, settingsNotice } from '../core/settings/notices';
+import {
+  RESTRICTED_MODE_NOTICE,
+  diagnosticText,
+  mentionsRestrictedSettings,
+  restrictedModeNotice,
+  settingsNotice,
+} from '../core/settings/notices';
 import { Disposable } from './lifecycle';
 
 export class SettingsSource extends Disposable {
@@ -21,6 +27,7 @@ export class SettingsSource extends Disposable {
   private pending: { notes: SettingsNote[]; diagnostics: SettingsDiagnostic[] } = { notes: [], diagnostics: [] };
   private flushScheduled = false;
   private restrictedNoticeShown = false;
+  private restrictedFilesChecked = false;
   /** The problems the last summary notification was about: the same set is not shown again. */
   private lastNotified = '';
 
@@ -84,6 +91,39 @@ export class SettingsSource extends Disposable {
     if (folders.length === 0) this.snapshot();
     for (const f of folders) this.snapshot(f.uri);
     this.report();
+    if (!vscode.workspace.isTrusted && !this.restrictedFilesChecked) {
+      this.restrictedFilesChecked = true;
+      void this.readRestrictedSettingsFiles().then((found) => {
+        if (found) this.showRestrictedNotice();
+      });
+    }
+  }
+
+  /**
+   * Whether the workspace's settings files set endpoints or models. VS Code hides those from an extension in
+   * restricted mode, so the files are read (never used) only to tell the user what was ignored.
+   */
+  private async readRestrictedSettingsFiles(): Promise<boolean> {
+    const files = (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'));
+    if (vscode.workspace.workspaceFile?.scheme === 'file') files.push(vscode.workspace.workspaceFile);
+    for (const file of files) {
+      try {
+        const bytes = await vscode.workspace.fs.readFile(file);
+        if (mentionsRestrictedSettings(new TextDecoder().decode(bytes.subarray(0, 1_000_000)))) return true;
+      } catch {
+        // No settings file there: nothing was ignored.
+      }
+    }
+    return false;
+  }
+
+  private showRestrictedNotice(): void {
+    if (this.restrictedNoticeShown || vscode.workspace.isTrusted) return;
+    this.restrictedNoticeShown = true;
+    this.logger.info(`Notification: ${RESTRICTED_MODE_NOTICE}`);
+    void vscode.window.showInformationMessage(RESTRICTED_MODE_NOTICE, 'Manage Workspace Trust').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   }
 
   /** Snapshots resolved outside validateNow (one per folder, often several in a row) are reported together. */
@@ -111,14 +151,7 @@ export class SettingsSource extends Disposable {
       // Warn level: a wrong setting is the user's to fix, not a fault in Switchboard.
       this.logger.warn(`settings: ${diagnosticText(d)}`);
     }
-    const restricted = vscode.workspace.isTrusted ? undefined : restrictedModeNotice(notes);
-    if (restricted !== undefined && !this.restrictedNoticeShown) {
-      this.restrictedNoticeShown = true;
-      this.logger.info(`Notification: ${restricted}`);
-      void vscode.window.showInformationMessage(restricted, 'Manage Workspace Trust').then((pick) => {
-        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-    }
+    if (restrictedModeNotice(notes) !== undefined) this.showRestrictedNotice();
     const notice = settingsNotice(fresh);
     if (notice === undefined) return;
     const problems = fresh.map((d) => d.message).join('\n');

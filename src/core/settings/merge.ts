@@ -49,6 +49,8 @@ export interface MergedSettings {
   modelOrigins: ModelOrigin[];
   /** For object settings merged property by property: the layer each property came from. */
   propertyLayers: Map<SettingKey, Map<string, SettingLayer>>;
+  /** Whether the workspace was trusted: in restricted mode VS Code itself hides the restricted settings from the workspace. */
+  trusted: boolean;
   /** Model ids a workspace defined but restricted mode left out, with why (so a route naming one can say so). */
   ignoredForTrust: Map<string, string>;
   notes: SettingsNote[];
@@ -173,7 +175,7 @@ export function mergeSettingScopes(inspected: InspectedSettings, options: { trus
     values[key] = value;
     origins[key] = origin;
   }
-  return { values, origins, modelOrigins, propertyLayers, ignoredForTrust, notes, diagnostics };
+  return { values, origins, modelOrigins, propertyLayers, trusted: options.trusted, ignoredForTrust, notes, diagnostics };
 }
 
 /** Which layer each property of an object setting now comes from (all of them, when a layer replaces the whole value). */

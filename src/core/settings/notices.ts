@@ -12,6 +12,14 @@ export function restrictedModeNotice(notes: readonly SettingsNote[]): string | u
   return notes.some((n) => n.kind === 'untrusted') ? RESTRICTED_MODE_NOTICE : undefined;
 }
 
+/**
+ * Whether a workspace settings file (JSON with comments) sets a setting restricted mode ignores. VS Code does not
+ * show an untrusted workspace's restricted settings to extensions at all, so the file is the only way to know.
+ */
+export function mentionsRestrictedSettings(settingsFileText: string): boolean {
+  return /"switchboard\.(models|endpoints\.[A-Za-z]+)"\s*:/.test(settingsFileText);
+}
+
 /** One problem as the log and a notification word it: the message, then what is used meanwhile. */
 export function diagnosticText(d: SettingsDiagnostic): string {
   return d.using ? `${d.message} (meanwhile ${d.using})` : d.message;

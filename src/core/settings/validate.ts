@@ -40,7 +40,8 @@ export interface OwnSettings {
  */
 export function resolveSettings(
   previousValid: SettingsSnapshot,
-  merged: Pick<MergedSettings, 'values'> & Partial<Pick<MergedSettings, 'origins' | 'modelOrigins' | 'propertyLayers' | 'ignoredForTrust'>>,
+  merged: Pick<MergedSettings, 'values'> &
+    Partial<Pick<MergedSettings, 'origins' | 'modelOrigins' | 'propertyLayers' | 'ignoredForTrust' | 'trusted'>>,
   own?: OwnSettings,
 ): ResolvedSettings {
   const diagnostics: SettingsDiagnostic[] = [];
@@ -70,7 +71,7 @@ export function resolveSettings(
   }
 
   const values = out as unknown as SettingValues;
-  checkModelReferences(values, previous, diagnostics, routeFallback, merged.ignoredForTrust ?? new Map());
+  checkModelReferences(values, previous, diagnostics, routeFallback, merged.ignoredForTrust ?? new Map(), merged.trusted ?? true);
   warnRetiringModels(values.models, modelOrigins, diagnostics);
 
   const origins = merged.origins;
@@ -120,7 +121,12 @@ class RouteFallback {
   ) {}
 
   fromWorkspace(task: string): boolean {
-    const layer = this.merged.propertyLayers?.get('routes')?.get(task) ?? this.merged.origins?.routes;
+    return this.layerOf('routes', task);
+  }
+
+  /** Whether a property of an object setting came from the workspace or a folder. */
+  layerOf(key: 'routes' | 'chat.escalation', prop: string): boolean {
+    const layer = this.merged.propertyLayers?.get(key)?.get(prop) ?? this.merged.origins?.[key];
     return layer !== undefined && WORKSPACE_LAYERS.has(layer);
   }
 
@@ -268,22 +274,34 @@ function checkModelReferences(
   diagnostics: SettingsDiagnostic[],
   routeFallback: RouteFallback,
   ignoredForTrust: ReadonlyMap<string, string>,
+  trusted: boolean,
 ): void {
   const known = new Set(values.models.map((m) => m.id));
-  const check = (path: string, ids: readonly string[], what: string, fallback: () => { ids: string[]; using: string }): string[] => {
+  const check = (
+    path: string,
+    ids: readonly string[],
+    what: string,
+    fromWorkspace: boolean,
+    fallback: () => { ids: string[]; using: string },
+  ): string[] => {
     const bad = ids.map((mid, i) => [mid, i] as const).filter(([mid]) => !known.has(mid));
     if (bad.length === 0) return [...ids];
     const instead = fallback();
     for (const [mid, i] of bad) {
       const ignored = ignoredForTrust.get(mid);
+      // In restricted mode VS Code hides the workspace's switchboard.models from extensions, so a workspace
+      // route naming one of its own models is not a typo to "add there": the definition was ignored for trust.
+      const hidden = ignored === undefined && !trusted && fromWorkspace;
       const problem = isReservedName(mid)
         ? 'is a reserved JavaScript name and cannot be a model id — remove it'
         : ignored !== undefined
           ? `is defined in this workspace's settings, but restricted mode ignores it (${ignored}) — trust the workspace to use it, or remove it`
-          : 'is not a model in switchboard.models — add it there or remove it';
+          : hidden
+            ? "is not one of your models, and restricted mode ignores model definitions from this workspace's settings — trust the workspace to use a model it defines, or remove it"
+            : 'is not a model in switchboard.models — add it there or remove it';
       diagnostics.push({
         setting: `${path}[${i}]`,
-        severity: ignored !== undefined ? 'warning' : 'error',
+        severity: ignored !== undefined || hidden ? 'warning' : 'error',
         message: `${path}[${i}]: ${shortJson(mid)} ${problem} from the ${what}`,
         using: instead.using,
       });
@@ -291,10 +309,13 @@ function checkModelReferences(
     return instead.ids;
   };
   for (const task of TASKS) {
-    values.routes[task] = check(`switchboard.routes.${task}`, values.routes[task], 'route', () => routeFallback.pick(task, known));
+    values.routes[task] = check(`switchboard.routes.${task}`, values.routes[task], 'route', routeFallback.fromWorkspace(task), () =>
+      routeFallback.pick(task, known),
+    );
   }
   const esc = values['chat.escalation'];
-  esc.models = check('switchboard.chat.escalation.models', esc.models, 'escalation list', () => ({
+  const escalationFromWorkspace = routeFallback.layerOf('chat.escalation', 'models');
+  esc.models = check('switchboard.chat.escalation.models', esc.models, 'escalation list', escalationFromWorkspace, () => ({
     ids: previous['chat.escalation'].models.filter((mid) => known.has(mid)),
     using: 'the previous escalation list',
   }));

@@ -1,7 +1,13 @@
 // The wording of settings notifications: restricted mode once, one summary per change, values cut to 80 characters.
 import assert from 'node:assert/strict';
 import { mergeSettingScopes } from '../../../src/core/settings/merge';
-import { MAX_NOTICE_CHARS, RESTRICTED_MODE_NOTICE, restrictedModeNotice, settingsNotice } from '../../../src/core/settings/notices';
+import {
+  MAX_NOTICE_CHARS,
+  RESTRICTED_MODE_NOTICE,
+  mentionsRestrictedSettings,
+  restrictedModeNotice,
+  settingsNotice,
+} from '../../../src/core/settings/notices';
 import { resolve } from './fixtures';
 
 const HOSTILE = {
@@ -21,6 +27,29 @@ describe('settings: notices', () => {
     assert.equal(restrictedModeNotice(r.notes), RESTRICTED_MODE_NOTICE);
     assert.equal(restrictedModeNotice(resolve(HOSTILE, true).notes), undefined, 'a trusted workspace ignores nothing for trust');
     assert.equal(restrictedModeNotice(resolve({}, false).notes), undefined, 'nothing was ignored');
+  });
+
+  it('tells from a settings file whether it sets what restricted mode ignores (VS Code hides those values from extensions)', () => {
+    const file = `{\n  // redirect\n  "switchboard.endpoints.openai": "http://exfil.invalid/v1",\n  "switchboard.routes": { "edit": ["exfil"] },\n}`;
+    assert.equal(mentionsRestrictedSettings(file), true);
+    assert.equal(mentionsRestrictedSettings('{ "switchboard.models": [] }'), true);
+    assert.equal(mentionsRestrictedSettings('{ "switchboard.routes": { "edit": ["x"] }, "switchboard.privacy.localOnly": true }'), false);
+  });
+
+  it('untrusted: a workspace route naming a model VS Code hid says restricted mode ignored it, not "add it there"', () => {
+    // What an untrusted window reports: the workspace's routes, but not its switchboard.models.
+    const r = resolve({ routes: { workspaceValue: { edit: ['exfil'] } } }, false);
+    const d = r.diagnostics.find((x) => x.setting === 'switchboard.routes.edit[0]');
+    assert.equal(
+      d?.message,
+      'switchboard.routes.edit[0]: "exfil" is not one of your models, and restricted mode ignores model definitions from this workspace\'s settings — trust the workspace to use a model it defines, or remove it from the route',
+    );
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.using, 'edit uses the default route: gpt-6-luna, claude-haiku-4-5');
+    const trusted = resolve({ routes: { workspaceValue: { edit: ['exfil'] } } }, true);
+    assert.match(trusted.diagnostics[0].message, /is not a model in switchboard\.models — add it there/);
+    const own = resolve({ routes: { globalValue: { edit: ['exfil'] } } }, false);
+    assert.match(own.diagnostics[0].message, /add it there/, "the user's own route is the user's to fix");
   });
 
   it('a single-folder workspace gets no folder-scope notes, trusted or not (its one file is the workspace file)', () => {
