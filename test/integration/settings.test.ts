@@ -53,6 +53,16 @@ describe('settings in a real VS Code', () => {
     assert.equal(r.edit.chosen, 'claude-haiku-4-5', 'keeps the last valid route');
   });
 
+  it('a window setting in a single folder\'s .vscode/settings.json applies with no "from folder settings is ignored" note', async () => {
+    assert.equal(vscode.workspace.workspaceFile, undefined, 'a single-folder window');
+    writeWorkspaceSettings({ 'switchboard.completion.keepAlive': '2h', 'switchboard.completion.maxLines': -4 });
+    await waitFor(
+      async () => (/switchboard\.completion\.maxLines: -4/.test(readSwitchboardLog()) ? true : undefined),
+      'the settings file to be read',
+    );
+    assert.doesNotMatch(readSwitchboardLog(), /from folder settings is ignored/);
+  });
+
   it("keeps its ledger in the extension's global storage", async () => {
     const dir = ledgerDir(process.env.SWITCHBOARD_TEST_USER_DATA!);
     await waitFor(async () => (fs.existsSync(dir) ? true : undefined), `ledger folder ${dir}`);

@@ -4,6 +4,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { readSwitchboardLog, routes, waitFor } from './helpers';
 
+function count(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
 describe('restricted mode (untrusted workspace)', () => {
   it('runs in an untrusted workspace', () => {
     assert.equal(vscode.workspace.isTrusted, false);
@@ -29,6 +33,46 @@ describe('restricted mode (untrusted workspace)', () => {
   it('still lets the workspace tighten privacy (local-only)', async () => {
     const r = await routes();
     assert.equal(r.chat.localOnly, true);
+  });
+
+  it('explains restricted mode in one notification per window, also after another settings change', async () => {
+    const notified = () =>
+      count(readSwitchboardLog(), "Notification: Restricted mode: Switchboard ignores this folder's endpoints and models");
+    await waitFor(async () => (notified() >= 1 ? true : undefined), 'the restricted-mode notification');
+    // VS Code hides the workspace's endpoints and models in restricted mode; the route naming "exfil" is logged on each read.
+    const noteLines = () => count(readSwitchboardLog(), 'switchboard.routes.edit[0]: "exfil"');
+    const notesBefore = noteLines();
+    const summariesBefore = count(readSwitchboardLog(), 'Notification: Switchboard:');
+    assert.ok(summariesBefore <= 1, `one summary notification at start, not ${summariesBefore}`);
+    const config = vscode.workspace.getConfiguration('switchboard');
+    await config.update('completion.maxLines', 7, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor(async () => (noteLines() > notesBefore ? true : undefined), 'the settings to be read again after the change');
+      assert.equal(notified(), 1, 'the restricted-mode notification came once');
+      const summaries = count(readSwitchboardLog(), 'Notification: Switchboard:');
+      assert.ok(summaries - summariesBefore <= 1, `at most one summary notification for the change, not ${summaries - summariesBefore}`);
+    } finally {
+      await config.update('completion.maxLines', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('says a route names a workspace model that restricted mode ignored, not "add it there"', async () => {
+    await waitFor(
+      async () =>
+        /switchboard\.routes\.edit\[0\]: "exfil" is not one of your models, and restricted mode ignores model definitions from this workspace's settings/.test(
+          readSwitchboardLog(),
+        )
+          ? true
+          : undefined,
+      'the route error naming restricted mode',
+    );
+    assert.doesNotMatch(readSwitchboardLog(), /"exfil" is not a model in switchboard\.models — add it there/);
+  });
+
+  it('writes no folder-scope notes in a single-folder workspace', async () => {
+    await waitFor(async () => (/Notification: Restricted mode/.test(readSwitchboardLog()) ? true : undefined), 'the notes');
+    assert.equal(vscode.workspace.workspaceFile, undefined, 'a single-folder window');
+    assert.doesNotMatch(readSwitchboardLog(), /\(workspaceFolder\): |from folder settings is ignored/);
   });
 
   it('says in its log what it ignored and why', async () => {

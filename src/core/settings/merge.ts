@@ -26,6 +26,8 @@ export interface SettingsNote {
   setting: string;
   layer: SettingLayer;
   message: string;
+  /** `untrusted`: left out because the workspace is not trusted; `scope`: the setting cannot be set at that layer. */
+  kind: 'untrusted' | 'scope';
 }
 
 export interface SettingsDiagnostic {
@@ -45,6 +47,12 @@ export interface MergedSettings {
   origins: Record<SettingKey, SettingLayer>;
   /** Where each entry of `values.models` came from, so messages point at the user's own array index. */
   modelOrigins: ModelOrigin[];
+  /** For object settings merged property by property: the layer each property came from. */
+  propertyLayers: Map<SettingKey, Map<string, SettingLayer>>;
+  /** Whether the workspace was trusted: in restricted mode VS Code itself hides the restricted settings from the workspace. */
+  trusted: boolean;
+  /** Model ids a workspace defined but restricted mode left out, with why (so a route naming one can say so). */
+  ignoredForTrust: Map<string, string>;
   notes: SettingsNote[];
   diagnostics: SettingsDiagnostic[];
 }
@@ -69,9 +77,11 @@ export const LAYER_NAMES: Record<SettingLayer, string> = {
  * workspace, anything from the workspace or a folder that could send code or keys somewhere new,
  * or loosen a limit the user set, is left out with a note saying so.
  */
-export function mergeSettingScopes(inspected: InspectedSettings, options: { trusted: boolean }): MergedSettings {
+export function mergeSettingScopes(inspected: InspectedSettings, options: { trusted: boolean; multiRoot?: boolean }): MergedSettings {
   const values = {} as Record<SettingKey, unknown>;
   const origins = {} as Record<SettingKey, SettingLayer>;
+  const propertyLayers = new Map<SettingKey, Map<string, SettingLayer>>();
+  const ignoredForTrust = new Map<string, string>();
   const notes: SettingsNote[] = [];
   const diagnostics: SettingsDiagnostic[] = [];
   let modelOrigins: ModelOrigin[] = DEFAULT_MODELS.map((_, index) => ({ layer: 'default', index }));
@@ -82,11 +92,18 @@ export function mergeSettingScopes(inspected: InspectedSettings, options: { trus
     const spec: SettingSpec = SETTING_SPECS[key];
     const reported = inspected[key] ?? inspected[`${SETTINGS_SECTION}.${key}`];
     const id = `${SETTINGS_SECTION}.${key}`;
-    const layers: [SettingLayer, unknown][] = [
-      ['user', reported?.globalValue],
-      ['workspace', reported?.workspaceValue],
-      ['workspaceFolder', reported?.workspaceFolderValue],
-    ];
+    // A single-folder workspace has one settings file, which VS Code reports at both workspace layers.
+    const layers: [SettingLayer, unknown][] =
+      options.multiRoot === false
+        ? [
+            ['user', reported?.globalValue],
+            ['workspace', reported?.workspaceValue ?? reported?.workspaceFolderValue],
+          ]
+        : [
+            ['user', reported?.globalValue],
+            ['workspace', reported?.workspaceValue],
+            ['workspaceFolder', reported?.workspaceFolderValue],
+          ];
     let value: unknown = structuredClone(DEFAULT_SETTING_VALUES[key]);
     let origin: SettingLayer = 'default';
 
@@ -94,17 +111,27 @@ export function mergeSettingScopes(inspected: InspectedSettings, options: { trus
       if (layerValue === undefined) continue;
       const fromWorkspace = WORKSPACE_LAYERS.has(layer);
       if (fromWorkspace && (spec.scope === 'application' || spec.scope === 'machine')) {
-        notes.push({ setting: id, layer, message: `${id} from ${LAYER_NAMES[layer]} is ignored: it can only be set in user settings.` });
+        notes.push({
+          setting: id,
+          layer,
+          kind: 'scope',
+          message: `${id} from ${LAYER_NAMES[layer]} is ignored: it can only be set in user settings.`,
+        });
         continue;
       }
       if (layer === 'workspaceFolder' && spec.scope === 'window') {
-        notes.push({ setting: id, layer, message: `${id} from folder settings is ignored: set it in the workspace or user settings.` });
+        notes.push({
+          setting: id,
+          layer,
+          kind: 'scope',
+          message: `${id} from folder settings is ignored: set it in the workspace or user settings.`,
+        });
         continue;
       }
       if (spec.merge === 'modelsById') {
         const entries =
           fromWorkspace && !options.trusted
-            ? untrustedModelEntries(layerValue, layer, trustedModelIds, notes)
+            ? untrustedModelEntries(layerValue, layer, trustedModelIds, notes, ignoredForTrust)
             : Array.isArray(layerValue)
               ? layerValue.map((entry, index) => ({ entry, index }))
               : null;
@@ -125,6 +152,7 @@ export function mergeSettingScopes(inspected: InspectedSettings, options: { trus
             notes.push({
               setting: id,
               layer,
+              kind: 'untrusted',
               message: `${id} from ${LAYER_NAMES[layer]} (${shortJson(layerValue)}) is ignored: this workspace is not trusted, and the value could send your code or keys somewhere new. Trust the workspace to use it.`,
             });
           }
@@ -134,18 +162,38 @@ export function mergeSettingScopes(inspected: InspectedSettings, options: { trus
           notes.push({
             setting: id,
             layer,
+            kind: 'untrusted',
             message: `${id} from ${LAYER_NAMES[layer]} (${shortJson(layerValue)}) is ignored: an untrusted workspace may only make it stricter than ${shortJson(value)}. Trust the workspace to use it.`,
           });
           continue;
         }
       }
+      if (spec.merge === 'properties') notePropertyLayers(propertyLayers, key, value, layerValue, layer);
       value = mergeLayer(spec.merge, value, layerValue);
       origin = layer;
     }
     values[key] = value;
     origins[key] = origin;
   }
-  return { values, origins, modelOrigins, notes, diagnostics };
+  return { values, origins, modelOrigins, propertyLayers, trusted: options.trusted, ignoredForTrust, notes, diagnostics };
+}
+
+/** Which layer each property of an object setting now comes from (all of them, when a layer replaces the whole value). */
+function notePropertyLayers(
+  all: Map<SettingKey, Map<string, SettingLayer>>,
+  key: SettingKey,
+  base: unknown,
+  incoming: unknown,
+  layer: SettingLayer,
+): void {
+  let layers = all.get(key);
+  if (layers === undefined) all.set(key, (layers = new Map()));
+  const replaced = !(isRecord(base) && isRecord(incoming));
+  if (replaced) {
+    for (const prop of layers.keys()) layers.set(prop, layer);
+    if (isRecord(base)) for (const prop of Object.keys(base)) layers.set(prop, layer);
+  }
+  if (isRecord(incoming)) for (const prop of Object.keys(incoming)) layers.set(prop, layer);
 }
 
 interface LayerEntry {
@@ -158,11 +206,13 @@ function untrustedModelEntries(
   layer: SettingLayer,
   trustedIds: ReadonlySet<string>,
   notes: SettingsNote[],
+  ignoredForTrust: Map<string, string>,
 ): LayerEntry[] {
   if (!Array.isArray(layerValue)) {
     notes.push({
       setting: 'switchboard.models',
       layer,
+      kind: 'untrusted',
       message: `switchboard.models from ${LAYER_NAMES[layer]} is ignored: this workspace is not trusted.`,
     });
     return [];
@@ -171,22 +221,30 @@ function untrustedModelEntries(
   layerValue.forEach((entry, i) => {
     const at = `switchboard.models[${i}]`;
     if (!isRecord(entry)) {
-      notes.push({ setting: at, layer, message: `${at} from ${LAYER_NAMES[layer]} is ignored: this workspace is not trusted.` });
+      notes.push({
+        setting: at,
+        layer,
+        kind: 'untrusted',
+        message: `${at} from ${LAYER_NAMES[layer]} is ignored: this workspace is not trusted.`,
+      });
       return;
     }
-    const name = typeof entry.id === 'string' ? `"${entry.id}"` : 'the entry';
+    const name = typeof entry.id === 'string' ? shortJson(entry.id) : 'the entry';
     if (typeof entry.id === 'string' && trustedIds.has(entry.id)) {
       notes.push({
         setting: at,
         layer,
+        kind: 'untrusted',
         message: `${at} from ${LAYER_NAMES[layer]} is ignored: it re-defines model ${name} from your settings, which could send your code somewhere new, and this workspace is not trusted.`,
       });
       return;
     }
     if (entry.baseUrl !== undefined || entry.provider === 'openai-compatible') {
+      if (typeof entry.id === 'string') ignoredForTrust.set(entry.id.trim(), `it points at its own URL (${shortJson(entry.baseUrl)})`);
       notes.push({
         setting: at,
         layer,
+        kind: 'untrusted',
         message: `${at} (${name}) from ${LAYER_NAMES[layer]} is ignored: it points at its own URL (${shortJson(entry.baseUrl)}), which could send your code or keys somewhere new, and this workspace is not trusted.`,
       });
       return;
@@ -195,6 +253,7 @@ function untrustedModelEntries(
       notes.push({
         setting: `${at}.price`,
         layer,
+        kind: 'untrusted',
         message: `${at}.price (${name}) from ${LAYER_NAMES[layer]} is ignored: an untrusted workspace cannot set prices that budgets rely on; the bundled price table is used.`,
       });
       const { price: _price, ...rest } = entry;
@@ -228,7 +287,7 @@ function mergeModels(
       diagnostics.push({
         setting: `switchboard.models[${index}]`,
         severity: 'warning',
-        message: `switchboard.models[${index}]: "${entryId}" appears more than once in ${LAYER_NAMES[layer]} — keep one entry per id (the last one is used)`,
+        message: `switchboard.models[${index}]: ${shortJson(entryId)} appears more than once in ${LAYER_NAMES[layer]} — keep one entry per id (the last one is used)`,
       });
     }
     if (entryId !== undefined) seenInLayer.add(entryId);
@@ -248,6 +307,14 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Most characters of a value (or a name from outside) that a message echoes. */
+export const MAX_ECHOED_CHARS = 80;
+
+/** A key or name from outside as a message path shows it: cut to 80 characters. */
+export function cutName(name: string): string {
+  return name.length > MAX_ECHOED_CHARS ? `${name.slice(0, MAX_ECHOED_CHARS - 1)}…` : name;
+}
+
 /** A value as a message quotes it: JSON, cut to 80 characters. */
 export function shortJson(v: unknown): string {
   if (v === undefined) return 'nothing';
@@ -257,5 +324,5 @@ export function shortJson(v: unknown): string {
   } catch {
     s = String(v);
   }
-  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+  return s.length > MAX_ECHOED_CHARS ? `${s.slice(0, MAX_ECHOED_CHARS - 3)}…` : s;
 }

@@ -40,7 +40,12 @@ const priceSchema = z.strictObject({
 
 export const modelSchema = z
   .strictObject({
-    id: z.string().trim().min(1).max(200),
+    id: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine((id) => !isReservedName(id), { message: 'a reserved JavaScript name cannot be a model id' }),
     provider: z.enum(PROVIDERS),
     model: z.string().trim().min(1).max(200),
     tier: z.enum(TIER_VALUES),
@@ -422,8 +427,34 @@ export function isHttpUrl(value: string): boolean {
 /** Whether completion is switched on for a language id, honouring the `*` entry. */
 export function completionEnabledFor(settings: SettingsSnapshot, languageId: string): boolean {
   if (!settings.completion.enabled) return false;
+  // Own keys only: a language id such as `constructor` must not read Object.prototype.
   const map = settings.completion.perLanguage;
-  return map[languageId] ?? map['*'] ?? true;
+  if (Object.hasOwn(map, languageId)) return map[languageId];
+  return Object.hasOwn(map, '*') ? map['*'] : true;
+}
+
+/**
+ * Names a JavaScript object already answers to: Object.prototype's members and `prototype`. A model id
+ * like these would read or write the prototype wherever an id indexes a plain object, so none may be one.
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  '__proto__',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'prototype',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+]);
+
+export function isReservedName(name: string): boolean {
+  return RESERVED_NAMES.has(name);
 }
 
 /** A plain object (not null, not an array): what a raw setting value must be to be read property by property. */

@@ -1,6 +1,6 @@
 // Validation of merged settings: an invalid part keeps its previous value, and a diagnostic names the setting, the value and the fix.
 import type { z } from 'zod';
-import type { ModelRef } from '../types';
+import type { ModelRef, TaskKind } from '../types';
 import { priceTableEntry } from '../cost/price';
 import type { EndpointLayers, SettingKey, SettingLayer, SettingSpec, SettingValues, SettingsSnapshot } from './schema';
 import {
@@ -13,16 +13,24 @@ import {
   WORKSPACE_LAYERS,
   deepFreeze,
   isRecord,
+  isReservedName,
   modelSchema,
   snapshotFromValues,
   valuesFromSnapshot,
 } from './schema';
 import type { InspectedSettings, MergedSettings, ModelOrigin, SettingsDiagnostic, SettingsNote } from './merge';
-import { LAYER_NAMES, mergeSettingScopes, shortJson } from './merge';
+import { LAYER_NAMES, cutName, mergeSettingScopes, shortJson } from './merge';
 
 export interface ResolvedSettings {
   settings: SettingsSnapshot;
   diagnostics: SettingsDiagnostic[];
+}
+
+/** The user's own settings (user settings over the defaults, validated): what a broken workspace route falls back to. */
+export interface OwnSettings {
+  settings: SettingsSnapshot;
+  /** Tasks whose route the user set in user settings (the others are the default route). */
+  routesSet: ReadonlySet<string>;
 }
 
 /**
@@ -32,13 +40,16 @@ export interface ResolvedSettings {
  */
 export function resolveSettings(
   previousValid: SettingsSnapshot,
-  merged: Pick<MergedSettings, 'values'> & Partial<Pick<MergedSettings, 'origins' | 'modelOrigins'>>,
+  merged: Pick<MergedSettings, 'values'> &
+    Partial<Pick<MergedSettings, 'origins' | 'modelOrigins' | 'propertyLayers' | 'ignoredForTrust' | 'trusted'>>,
+  own?: OwnSettings,
 ): ResolvedSettings {
   const diagnostics: SettingsDiagnostic[] = [];
   const previous = valuesFromSnapshot(previousValid);
   const out = {} as Record<SettingKey, unknown>;
   let modelOrigins: (ModelOrigin | undefined)[] = [];
   const keptPrevious = new Set<SettingKey>();
+  const routeFallback = new RouteFallback(previous, merged, own);
 
   for (const key of SETTING_KEYS) {
     const id = `${SETTINGS_SECTION}.${key}`;
@@ -49,7 +60,7 @@ export function resolveSettings(
       out.models = validated.models;
       modelOrigins = validated.origins;
     } else if (spec.merge === 'properties' && isRecord(raw)) {
-      out[key] = validateProperties(key, raw, previous[key] as unknown as Record<string, unknown>, diagnostics);
+      out[key] = validateProperties(key, raw, previous[key] as unknown as Record<string, unknown>, diagnostics, routeFallback);
     } else {
       const parsed = spec.schema.safeParse(raw);
       if (parsed.success) out[key] = parsed.data;
@@ -62,7 +73,7 @@ export function resolveSettings(
   }
 
   const values = out as unknown as SettingValues;
-  checkModelReferences(values, previous, diagnostics);
+  checkModelReferences(values, previous, diagnostics, routeFallback, merged.ignoredForTrust ?? new Map(), merged.trusted ?? true);
   warnRetiringModels(values.models, modelOrigins, diagnostics);
 
   const origins = merged.origins;
@@ -100,14 +111,68 @@ function endpointLayersOf(
   };
 }
 
-/** Merge then resolve: what the VS Code adapter calls whenever configuration or trust changes. */
+/**
+ * Merge then resolve: what the VS Code adapter calls whenever configuration or trust changes. Without a
+ * previous valid snapshot (a folder's first resolution), what is broken falls back to the user's own settings.
+ */
 export function effectiveSettings(
   inspected: InspectedSettings,
-  options: { trusted: boolean; previousValid?: SettingsSnapshot },
+  options: { trusted: boolean; previousValid?: SettingsSnapshot; multiRoot?: boolean },
 ): ResolvedSettings & { notes: SettingsNote[] } {
-  const merged = mergeSettingScopes(inspected, { trusted: options.trusted });
-  const resolved = resolveSettings(options.previousValid ?? DEFAULT_SETTINGS, merged);
+  const merged = mergeSettingScopes(inspected, { trusted: options.trusted, multiRoot: options.multiRoot });
+  const own = ownSettings(inspected);
+  const resolved = resolveSettings(options.previousValid ?? own.settings, merged, own);
   return { settings: resolved.settings, diagnostics: [...merged.diagnostics, ...resolved.diagnostics], notes: merged.notes };
+}
+
+/** The user's own settings alone, validated against the defaults (its own problems are reported by the full resolution). */
+function ownSettings(inspected: InspectedSettings): OwnSettings {
+  const userOnly: Record<string, { globalValue: unknown }> = Object.create(null) as Record<string, { globalValue: unknown }>;
+  for (const key of SETTING_KEYS) {
+    const reported = inspected[key] ?? inspected[`${SETTINGS_SECTION}.${key}`];
+    userOnly[key] = { globalValue: reported?.globalValue };
+  }
+  const settings = resolveSettings(DEFAULT_SETTINGS, mergeSettingScopes(userOnly, { trusted: true })).settings;
+  const userRoutes = userOnly.routes.globalValue;
+  return { settings, routesSet: new Set(isRecord(userRoutes) ? Object.keys(userRoutes) : []) };
+}
+
+/**
+ * What a broken route is replaced by, and how the notice names it. A route the workspace broke falls back to
+ * the previous valid route, or, when that is gone (a folder's first resolution, or its models vanished), to
+ * the user's own route; the notice says which ("refactor uses your own route: …").
+ */
+class RouteFallback {
+  constructor(
+    private readonly previous: SettingValues,
+    private readonly merged: Partial<Pick<MergedSettings, 'origins' | 'propertyLayers'>>,
+    private readonly own: OwnSettings | undefined,
+  ) {}
+
+  fromWorkspace(task: string): boolean {
+    return this.layerOf('routes', task);
+  }
+
+  /** Whether a property of an object setting came from the workspace or a folder. */
+  layerOf(key: 'routes' | 'chat.escalation', prop: string): boolean {
+    const layer = this.merged.propertyLayers?.get(key)?.get(prop) ?? this.merged.origins?.[key];
+    return layer !== undefined && WORKSPACE_LAYERS.has(layer);
+  }
+
+  /** The route to use instead, among models that exist (`known`), and the text for the notice. */
+  pick(task: TaskKind, known: ReadonlySet<string> | undefined): { ids: string[]; using: string } {
+    const usable = (ids: readonly string[]) => (known === undefined ? [...ids] : ids.filter((id) => known.has(id)));
+    const previous = usable(this.previous.routes[task] ?? []);
+    const own = this.own === undefined ? undefined : usable(this.own.settings.routes[task]);
+    const ids = this.fromWorkspace(task) && previous.length === 0 && own !== undefined ? own : previous;
+    const isOwn = own !== undefined && this.fromWorkspace(task) && sameIds(ids, own);
+    const label = !isOwn ? 'the previous route' : this.own?.routesSet.has(task) ? 'your own route' : 'the default route';
+    return { ids, using: ids.length === 0 ? `${task} has no models` : `${task} uses ${label}: ${ids.map(cutName).join(', ')}` };
+  }
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 function validateModels(
@@ -132,6 +197,18 @@ function validateModels(
   const kept: (ModelOrigin | undefined)[] = [];
   raw.forEach((entry, i) => {
     const origin = origins[i];
+    const reserved = isRecord(entry) && typeof entry.id === 'string' && isReservedName(entry.id.trim()) ? entry.id.trim() : undefined;
+    if (reserved !== undefined) {
+      const at = `${modelPath(origin, i)}.id`;
+      const where = origin !== undefined && origin.layer !== 'user' ? ` (in ${LAYER_NAMES[origin.layer]})` : '';
+      diagnostics.push({
+        setting: at,
+        severity: 'error',
+        message: `${at}: ${shortJson(reserved)} is a reserved JavaScript name and cannot be a model id — rename the model (for example "${reserved.replace(/^_+|_+$/g, '')}-model") and use the new name in switchboard.routes${where}`,
+        using: 'this model is left out',
+      });
+      return;
+    }
     const parsed = modelSchema.safeParse(entry);
     if (parsed.success) {
       models.push(stripUndefined(parsed.data) as ModelRef);
@@ -168,69 +245,109 @@ function validateProperties(
   raw: Record<string, unknown>,
   previous: Record<string, unknown>,
   diagnostics: SettingsDiagnostic[],
+  routeFallback: RouteFallback,
 ): unknown {
   const id = `${SETTINGS_SECTION}.${key}`;
   const spec: SettingSpec = SETTING_SPECS[key];
   if (key === 'completion.perLanguage') {
-    const out: Record<string, boolean> = {};
+    // Keys are language ids the user typed: collected in a Map, read as own keys only, and made into a
+    // plain object by Object.fromEntries, which defines `__proto__` as an ordinary key instead of setting a prototype.
+    const out = new Map<string, boolean>();
     for (const [lang, v] of Object.entries(raw)) {
-      if (typeof v === 'boolean' && lang.length > 0) out[lang] = v;
+      const before = Object.hasOwn(previous, lang) ? previous[lang] : undefined;
+      if (typeof v === 'boolean' && lang.length > 0) out.set(lang, v);
       else
         addIssues(
-          `${id}.${lang}`,
+          `${id}.${cutName(lang)}`,
           v,
           [{ code: 'invalid_type', expected: 'boolean', path: [], message: '' }],
           spec.fix,
           diagnostics,
-          previous[lang] === undefined ? 'this entry is left out' : `using ${shortJson(previous[lang])}`,
+          typeof before === 'boolean' ? `using ${shortJson(before)}` : 'this entry is left out',
         );
-      if (typeof v !== 'boolean' && typeof previous[lang] === 'boolean') out[lang] = previous[lang];
+      if (typeof v !== 'boolean' && typeof before === 'boolean') out.set(lang, before);
     }
-    return out;
+    return Object.fromEntries(out);
   }
   const shape = (spec.schema as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
   const out: Record<string, unknown> = {};
   for (const [prop, propSchema] of Object.entries(shape)) {
-    const v = prop in raw ? raw[prop] : previous[prop];
+    const v = Object.hasOwn(raw, prop) ? raw[prop] : previous[prop];
     const parsed = propSchema.safeParse(v);
     if (parsed.success) out[prop] = parsed.data;
-    else {
+    else if (key === 'routes') {
+      const fallback = routeFallback.pick(prop as TaskKind, undefined);
+      addIssues(`${id}.${prop}`, v, parsed.error.issues, spec.fix, diagnostics, fallback.using);
+      out[prop] = fallback.ids;
+    } else {
       addIssues(`${id}.${prop}`, v, parsed.error.issues, spec.fix, diagnostics, `using ${shortJson(previous[prop])}`);
       out[prop] = structuredClone(previous[prop]);
     }
   }
   for (const prop of Object.keys(raw)) {
-    if (!(prop in shape)) {
+    if (!Object.hasOwn(shape, prop)) {
+      const name = cutName(prop);
       diagnostics.push({
-        setting: `${id}.${prop}`,
+        setting: `${id}.${name}`,
         severity: 'warning',
-        message: `${id}.${prop}: "${prop}" is not a known property — remove it (known: ${Object.keys(shape).join(', ')})`,
+        message: `${id}.${name}: ${shortJson(prop)} is not a known property — remove it (known: ${Object.keys(shape).join(', ')})`,
       });
     }
   }
   return out;
 }
 
-function checkModelReferences(values: SettingValues, previous: SettingValues, diagnostics: SettingsDiagnostic[]): void {
+function checkModelReferences(
+  values: SettingValues,
+  previous: SettingValues,
+  diagnostics: SettingsDiagnostic[],
+  routeFallback: RouteFallback,
+  ignoredForTrust: ReadonlyMap<string, string>,
+  trusted: boolean,
+): void {
   const known = new Set(values.models.map((m) => m.id));
-  const check = (path: string, ids: readonly string[], previousIds: readonly string[], what: string): string[] => {
+  const check = (
+    path: string,
+    ids: readonly string[],
+    what: string,
+    fromWorkspace: boolean,
+    fallback: () => { ids: string[]; using: string },
+  ): string[] => {
     const bad = ids.map((mid, i) => [mid, i] as const).filter(([mid]) => !known.has(mid));
     if (bad.length === 0) return [...ids];
+    const instead = fallback();
     for (const [mid, i] of bad) {
+      const ignored = ignoredForTrust.get(mid);
+      // In restricted mode VS Code hides the workspace's switchboard.models from extensions, so a workspace
+      // route naming one of its own models is not a typo to "add there": the definition was ignored for trust.
+      const hidden = ignored === undefined && !trusted && fromWorkspace;
+      const problem = isReservedName(mid)
+        ? 'is a reserved JavaScript name and cannot be a model id — remove it'
+        : ignored !== undefined
+          ? `is defined in this workspace's settings, but restricted mode ignores it (${ignored}) — trust the workspace to use it, or remove it`
+          : hidden
+            ? "is not one of your models, and restricted mode ignores model definitions from this workspace's settings — trust the workspace to use a model it defines, or remove it"
+            : 'is not a model in switchboard.models — add it there or remove it';
       diagnostics.push({
         setting: `${path}[${i}]`,
-        severity: 'error',
-        message: `${path}[${i}]: "${mid}" is not a model in switchboard.models — add it there or remove it from the ${what}`,
-        using: `the previous ${what}`,
+        severity: ignored !== undefined || hidden ? 'warning' : 'error',
+        message: `${path}[${i}]: ${shortJson(mid)} ${problem} from the ${what}`,
+        using: instead.using,
       });
     }
-    return previousIds.filter((mid) => known.has(mid));
+    return instead.ids;
   };
   for (const task of TASKS) {
-    values.routes[task] = check(`switchboard.routes.${task}`, values.routes[task], previous.routes[task] ?? [], 'route');
+    values.routes[task] = check(`switchboard.routes.${task}`, values.routes[task], 'route', routeFallback.fromWorkspace(task), () =>
+      routeFallback.pick(task, known),
+    );
   }
   const esc = values['chat.escalation'];
-  esc.models = check('switchboard.chat.escalation.models', esc.models, previous['chat.escalation'].models, 'escalation list');
+  const escalationFromWorkspace = routeFallback.layerOf('chat.escalation', 'models');
+  esc.models = check('switchboard.chat.escalation.models', esc.models, 'escalation list', escalationFromWorkspace, () => ({
+    ids: previous['chat.escalation'].models.filter((mid) => known.has(mid)),
+    using: 'the previous escalation list',
+  }));
 }
 
 function warnRetiringModels(
