@@ -142,6 +142,17 @@ export function describeProviderContract(c: ProviderContract): void {
         assert.equal(standin.requests[1].headers[header], value(`${key}-rotated`));
       });
 
+      it("a key lookup that waits for the user (a key destination prompt) is not counted as the model's first-byte time", async () => {
+        const slow: typeof ports = {
+          ...ports,
+          getApiKey: async (provider) => (await sleep(FAST.firstByteMs! + 300), ports.keys[provider]),
+        };
+        const out = await collect(c.stream(c.create(standin.url, slow, FAST), new AbortController().signal));
+        assert.equal(out.error, undefined, out.error?.message);
+        assert.equal(out.final?.stopReason, 'stop');
+        assert.equal(standin.requests.length, 1);
+      });
+
       it('fails as auth without sending anything when no key is set', async () => {
         delete ports.keys[c.kind];
         const out = await run();
@@ -411,4 +422,8 @@ export function describeProviderContract(c: ProviderContract): void {
       });
     });
   });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

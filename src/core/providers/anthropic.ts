@@ -111,11 +111,13 @@ export class AnthropicProvider implements ModelProvider {
     let sawText = false;
     const session: StreamSession<RawMessageStreamEvent> = {
       ctx,
-      open: async (requestSignal) => {
+      prepare: async (requestSignal) => {
         const apiKey = await apiKeyFor(this.ports, ctx, this.keyTo, requestSignal);
         if (!apiKey) throw missingKeyError(ctx);
         ctx.apiKey = apiKey;
-        return this.client.messages.create(
+      },
+      open: (requestSignal) =>
+        this.client.messages.create(
           {
             model: request.model,
             max_tokens: request.maxTokens ?? this.defaultMaxTokens,
@@ -126,9 +128,8 @@ export class AnthropicProvider implements ModelProvider {
             stream: true,
           },
           // Anthropic documents x-api-key; this SDK release would send the key as a Bearer token instead.
-          { signal: requestSignal, headers: { 'x-api-key': apiKey, Authorization: null } },
-        );
-      },
+          { signal: requestSignal, headers: { 'x-api-key': ctx.apiKey ?? '', Authorization: null } },
+        ),
       read: (event) => {
         switch (event.type) {
           case 'message_start':

@@ -30,6 +30,11 @@ export type FinalFields = Omit<FinalRecord, 'ttftMs' | 'totalMs'>;
 /** One call's protocol-specific half: open the stream, read its events, judge how it ended. */
 export interface StreamSession<E> {
   ctx: CallContext;
+  /**
+   * Work before the request is sent (looking up the API key, which may wait for the user to allow a key
+   * destination): it is not the model's time, so the first-byte timer starts after it.
+   */
+  prepare?(signal: AbortSignal): Promise<void>;
   /** Sends the request with this signal; resolves once the response's events can be read. */
   open(signal: AbortSignal): Promise<AsyncIterable<E>>;
   /** Reads one event, keeping what it says about usage and stop reason; returns its text, if any. */
@@ -96,8 +101,10 @@ export async function* guardedStream<E>(
   let last: Chunk;
   try {
     let first = true;
-    arm('firstByte', timeouts.firstByteMs);
     try {
+      if (session.prepare) await session.prepare(request.signal);
+      if (signal.aborted) throw signal.reason;
+      arm('firstByte', timeouts.firstByteMs);
       events = (await session.open(request.signal))[Symbol.asyncIterator]();
       for (;;) {
         if (!first) arm('idle', timeouts.idleMs);

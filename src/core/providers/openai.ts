@@ -165,13 +165,13 @@ export class OpenAIProvider implements ModelProvider {
     let sawText = false;
     return {
       ctx,
-      open: async (signal) => {
+      prepare: async (signal) => {
         const apiKey = await apiKeyFor(this.ports, ctx, this.keyTo, signal);
         if (!apiKey && this.kind === 'openai') throw missingKeyError(ctx);
         ctx.apiKey = apiKey;
-        // null removes the SDK's placeholder header: a keyless local server gets no Authorization at all.
-        return send(signal, { Authorization: apiKey ? `Bearer ${apiKey}` : null });
       },
+      // null removes the SDK's placeholder header: a keyless local server gets no Authorization at all.
+      open: (signal) => send(signal, { Authorization: ctx.apiKey ? `Bearer ${ctx.apiKey}` : null }),
       read: (event) => {
         if (event.model) serverModel = event.model;
         if (event.usage) usage = normaliseOpenAIUsage(event.usage);
