@@ -194,7 +194,8 @@ export async function apiKeyFor(
   try {
     return await ports.getApiKey(call.provider, to, signal);
   } catch (e) {
-    if (isKeyWithheldError(e)) throw new ProviderError({ kind: 'auth', provider: call.provider, model: call.model, message: e.message });
+    if (isKeyWithheldError(e))
+      throw new ProviderError({ kind: 'auth', provider: call.provider, model: call.model, message: e.message, keyWithheld: true });
     throw e;
   }
 }

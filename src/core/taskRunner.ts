@@ -44,7 +44,16 @@ export type TaskEvent =
   | { type: 'held'; text: string }
   | { type: 'hop'; hop: Hop }
   | { type: 'done'; result: RunResult; record: DecisionRecord; budgetSignals: BudgetSignal[] }
-  | { type: 'failed'; error: Error; record: DecisionRecord; needsKeyFor?: ModelRef['provider']; budgetSignals: BudgetSignal[] };
+  | {
+      type: 'failed';
+      error: Error;
+      record: DecisionRecord;
+      /** A key is missing or was rejected: Set API Key fixes it. */
+      needsKeyFor?: ModelRef['provider'];
+      /** A key was not sent where this folder's settings route the provider: Manage Key Destinations fixes it. */
+      keyWithheldFor?: ModelRef['provider'];
+      budgetSignals: BudgetSignal[];
+    };
 
 export interface TaskRunnerDeps {
   ports: Ports;
@@ -115,8 +124,16 @@ export class TaskRunner {
       yield { type: 'done', result, record, budgetSignals };
     } else {
       const failure = error ?? new Error('The request ended without an answer.');
-      const needsKeyFor = authProvider(failure, decision);
-      yield { type: 'failed', error: failure, record, budgetSignals, ...(needsKeyFor && { needsKeyFor }) };
+      const needsKeyFor = authProvider(failure, decision, false);
+      const keyWithheldFor = authProvider(failure, decision, true);
+      yield {
+        type: 'failed',
+        error: failure,
+        record,
+        budgetSignals,
+        ...(needsKeyFor && { needsKeyFor }),
+        ...(keyWithheldFor && { keyWithheldFor }),
+      };
     }
   }
 }
@@ -130,10 +147,10 @@ function pinned(settings: SettingsSnapshot, task: TaskKind, modelId: string): Se
   };
 }
 
-/** When a run failed because a key was missing or refused, which provider needs one. */
-function authProvider(error: Error, decision: Decision): ModelRef['provider'] | undefined {
+/** When a run failed because a key was missing or refused (or, with `withheld`, not sent to the endpoint), which provider's. */
+function authProvider(error: Error, decision: Decision, withheld: boolean): ModelRef['provider'] | undefined {
   const hops = error instanceof RoutedRunError ? error.hops : [];
-  const authHop = hops.find((h) => h.kind === 'auth');
+  const authHop = hops.find((h) => h.kind === 'auth' && (h.keyWithheld === true) === withheld);
   if (!authHop) return undefined;
   const model = [decision.chosen, ...decision.fallbacks].find((m) => m?.id === authHop.from);
   return model?.provider === 'ollama' ? undefined : model?.provider;

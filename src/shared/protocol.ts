@@ -100,12 +100,18 @@ export interface ChatTurn extends ChatPromptTurn {
 
 // ── Commands a webview may ask the host to run (nothing else) ──
 
-export const CHAT_COMMAND_IDS = ['switchboard.setApiKey', 'switchboard.showLog', 'workbench.action.openSettings'] as const;
+export const CHAT_COMMAND_IDS = [
+  'switchboard.setApiKey',
+  'switchboard.manageKeyDestinations',
+  'switchboard.showLog',
+  'workbench.action.openSettings',
+] as const;
 export type ChatCommandId = (typeof CHAT_COMMAND_IDS)[number];
 
 /** A command and its arguments, safe to pass to `executeCommand` as they are: each id and argument is checked. */
 export type ChatCommandInvocation =
   | { command: 'switchboard.setApiKey'; args?: [provider: ProviderKind] }
+  | { command: 'switchboard.manageKeyDestinations'; args?: [] }
   | { command: 'switchboard.showLog'; args?: [] }
   /** The Settings UI filtered to `query`, which must name a Switchboard setting. */
   | { command: 'workbench.action.openSettings'; args?: [query: string] };
@@ -224,6 +230,7 @@ function buildChatWebviewMessageSchema(): z.ZodType<ChatWebviewMessage> {
     z.strictObject({ type: z.literal('openRouterPanel') }),
     z.discriminatedUnion('command', [
       z.strictObject({ type: runCommand, command: z.literal('switchboard.setApiKey'), args: z.tuple([providerKindSchema()]).optional() }),
+      z.strictObject({ type: runCommand, command: z.literal('switchboard.manageKeyDestinations'), args: z.tuple([]).optional() }),
       z.strictObject({ type: runCommand, command: z.literal('switchboard.showLog'), args: z.tuple([]).optional() }),
       z.strictObject({ type: runCommand, command: z.literal('workbench.action.openSettings'), args: z.tuple([settingsQuery]).optional() }),
     ]),

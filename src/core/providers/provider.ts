@@ -67,6 +67,8 @@ export interface ProviderErrorInit {
   retryAfterMs?: number;
   /** True when text had already been delivered before the failure. */
   afterOutput?: boolean;
+  /** An `auth` failure because the user has not let the key go to this endpoint: the fix is a key destination, not a key. */
+  keyWithheld?: boolean;
   cause?: unknown;
 }
 
@@ -82,6 +84,7 @@ export class ProviderError extends Error {
   readonly retryAfterMs?: number;
   /** Text had already been delivered when this happened: falling back would repeat or contradict it. */
   readonly afterOutput: boolean;
+  readonly keyWithheld: boolean;
 
   constructor(init: ProviderErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -92,6 +95,7 @@ export class ProviderError extends Error {
     this.status = init.status;
     this.retryAfterMs = init.retryAfterMs;
     this.afterOutput = init.afterOutput ?? false;
+    this.keyWithheld = init.keyWithheld ?? false;
   }
 
   /** Whether the router may try the next candidate: a retriable kind, and no text shown yet. */

@@ -29,6 +29,8 @@ export interface Hop {
   /** For the UI: `claude-sonnet-5-5 overloaded → gpt-6.1-sol`. */
   text: string;
   retryAfterMs?: number;
+  /** An `auth` hop because the user has not let the key go to that endpoint (not a missing or rejected key). */
+  keyWithheld?: true;
 }
 
 export interface RunResult {
@@ -144,7 +146,7 @@ async function* run(
       if (!isProviderError(e)) throw e;
       hooks.health?.recordFailure(model.id, e);
       if (!e.retriable) throw failure(e, hops, false, model);
-      yield hop(hops, hooks, model, next, e.kind, e.message, e.retryAfterMs);
+      yield hop(hops, hooks, model, next, e.kind, e.message, e.retryAfterMs, false, e.keyWithheld);
       continue;
     }
     if (provider === undefined) {
@@ -249,7 +251,7 @@ async function* run(
       // Held text was never shown: only the kind decides, and the partial answer is dropped.
       const retriable = buffered ? retriableKind(e.kind) : e.retriable;
       if (outputStarted || !retriable) throw failure(e, hops, outputStarted, model);
-      yield hop(hops, hooks, model, next, e.kind, e.message, e.retryAfterMs, e.afterOutput);
+      yield hop(hops, hooks, model, next, e.kind, e.message, e.retryAfterMs, e.afterOutput, e.keyWithheld);
     } finally {
       // The consumer stopped reading mid-stream: neither a success nor a failure.
       if (!settled) hooks.health?.recordAbandoned(model.id);
@@ -274,6 +276,7 @@ function hop(
   message: string,
   retryAfterMs?: number,
   midStream = false,
+  keyWithheld = false,
 ): RoutedChunk {
   // A network failure once the stream had started is a dropped connection, not an unreachable server.
   const phrase = kind === 'network' && midStream ? 'connection lost' : hopPhrase(kind);
@@ -285,6 +288,7 @@ function hop(
     text: `${from.id} ${phrase} → ${to?.id ?? 'no fallback left'}`,
   };
   if (retryAfterMs !== undefined) h.retryAfterMs = retryAfterMs;
+  if (keyWithheld) h.keyWithheld = true;
   hops.push(h);
   hooks.onHop?.(h);
   return { type: 'hop', hop: h };

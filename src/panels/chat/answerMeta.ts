@@ -148,10 +148,11 @@ export interface FailureView {
   actions: ChatAction[];
 }
 
-export function describeFailure(error: Error, decision: Decision, needsKeyFor?: ProviderKind): FailureView {
+export function describeFailure(error: Error, decision: Decision, needsKeyFor?: ProviderKind, keyWithheldFor?: ProviderKind): FailureView {
   const actions: ChatAction[] = [];
   if (needsKeyFor)
     actions.push({ label: `Set ${PROVIDER_NAMES[needsKeyFor]} API Key`, command: 'switchboard.setApiKey', args: [needsKeyFor] });
+  if (keyWithheldFor) actions.push({ label: 'Manage Key Destinations…', command: 'switchboard.manageKeyDestinations' });
   actions.push({ label: 'Open Settings', command: 'workbench.action.openSettings', args: [settingFor(error, decision)] });
   actions.push({ label: 'Show Log', command: 'switchboard.showLog' });
   return { message: failureMessage(error, decision), actions };

@@ -340,7 +340,7 @@ export class ChatHost extends Disposable {
             };
             this.post({ type: 'answerEnd', id: turn.id, meta: turn.meta });
           } else {
-            const view = describeFailure(event.error, decision!, event.needsKeyFor);
+            const view = describeFailure(event.error, decision!, event.needsKeyFor, event.keyWithheldFor);
             logger.warn(`chat: ${view.message}`);
             this.fail(turn, view.message, view.actions);
           }

@@ -19,6 +19,7 @@ import { DecisionLog } from '../../../src/core/decisionLog';
 import { ProviderCache } from '../../../src/core/providers/providerCache';
 import { createProvider } from '../../../src/core/providers/createProvider';
 import { RoutedRunError } from '../../../src/core/router/execute';
+import { KeyWithheldError, apiKeyFor } from '../../../src/core/keyDestinations';
 import { settingsWith } from '../router/fixtures';
 import type { OpenAIStandin } from '../../support/standins/openaiStandin';
 import { startOpenAIStandin } from '../../support/standins/openaiStandin';
@@ -110,6 +111,41 @@ describe('TaskRunner', () => {
     assert.deepEqual(records, [done.record.id]);
     assert.equal((await ledger.spend(now, 'ws-a')).workspaceDayUsd, 0.06);
   });
+
+  for (const [what, lookUp, expected] of [
+    ['rejected', async () => 'sk-bad', { needsKeyFor: 'openai' }],
+    [
+      "withheld from this folder's endpoint",
+      async () => {
+        throw new KeyWithheldError(
+          "switchboard.endpoints.openai in this folder's settings points at http://127.0.0.1:9; your key is not sent there",
+        );
+      },
+      { keyWithheldFor: 'openai' },
+    ],
+  ] as const) {
+    it(`a key ${what} names the fix it needs: ${Object.keys(expected)[0]}`, async () => {
+      // A provider that looks its key up as the real ones do, and is refused the way the server or the host refuses it.
+      const provider: ScriptedProvider = Object.assign(new ScriptedProvider(new Set()), {
+        async *streamChat(req: ChatRequest): AsyncIterable<Chunk> {
+          const to = { origin: 'http://127.0.0.1:9', setting: 'switchboard.endpoints.openai' };
+          await apiKeyFor({ getApiKey: lookUp }, { provider: 'openai', model: req.model }, to);
+          const refused = new ProviderError({ kind: 'auth', provider: 'openai', model: req.model, message: 'OpenAI rejected the API key' });
+          // The server's refusal comes as the stream's first event, before any text.
+          yield* [] as Chunk[];
+          throw refused;
+        },
+      });
+      const settings = settingsWith({ routes: { edit: ['gpt-6-luna'] } });
+      const events = await collect(runner(provider).run(request, settings, new AbortController().signal));
+      const failed = events.at(-1) as Extract<TaskEvent, { type: 'failed' }>;
+      assert.equal(failed.type, 'failed');
+      assert.deepEqual(
+        { needsKeyFor: failed.needsKeyFor, keyWithheldFor: failed.keyWithheldFor },
+        { needsKeyFor: undefined, keyWithheldFor: undefined, ...expected },
+      );
+    });
+  }
 
   it('falls back on an overloaded model and says so in a hop', async () => {
     const provider = new ScriptedProvider(new Set(['gpt-6-luna']));

@@ -165,6 +165,19 @@ describe('failure view', () => {
     );
   });
 
+  it("a key withheld from a folder's endpoint offers Manage Key Destinations, not Set API Key (the key is set)", () => {
+    const withheld = new RoutedRunError({
+      message: "gpt-6-luna rejected the API key: switchboard.endpoints.openai in this folder's settings points at http://127.0.0.1:9",
+      hops: [],
+      outputStarted: false,
+      model: decision.chosen,
+      kind: 'auth',
+    });
+    const view = describeFailure(withheld, decision, undefined, 'openai');
+    assert.deepEqual(view.actions[0], { label: 'Manage Key Destinations…', command: 'switchboard.manageKeyDestinations' });
+    assert.ok(!view.actions.some((a) => a.command === 'switchboard.setApiKey'));
+  });
+
   it('lists each provider message when the whole chain failed', () => {
     const hops: Hop[] = [
       overloaded,
