@@ -19,6 +19,10 @@ export const ARTIFACTS = path.join(ROOT, 'artifacts', 'e2e');
 
 export interface SessionOptions {
   settings?: Record<string, unknown>;
+  /** Written to the workspace's .vscode/settings.json before VS Code starts. */
+  workspaceSettings?: Record<string, unknown>;
+  /** false: the folder opens in restricted mode (VS Code's workspace trust is on and never asks). */
+  trusted?: boolean;
   env?: Record<string, string>;
   colorScheme?: 'dark' | 'light';
 }
@@ -37,8 +41,12 @@ export class VsCodeSession {
     cachedVsix ??= buildSwitchboardVsix();
     s.dirs = makeProfile({ settings: options.settings ?? {}, prefix: 'sb-e2e-' });
     s.workspace = freshWorkspace(path.join(s.dirs.base, 'workspace'));
+    if (options.workspaceSettings) {
+      fs.mkdirSync(path.join(s.workspace, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(s.workspace, '.vscode', 'settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
+    }
     installExtensions(s.dirs, [cachedVsix]);
-    s.server = await startCodeServer(s.dirs, { env: options.env ?? {} });
+    s.server = await startCodeServer(s.dirs, { env: options.env ?? {}, trustWorkspace: options.trusted ?? true });
     const browser = await launchBrowser(s.dirs, { colorScheme: options.colorScheme ?? 'dark' });
     s.context = browser.context;
     s.page = browser.page;

@@ -4,6 +4,12 @@ import { CODE_CHUNK_LINES, chunkedCodeHtml, codeChunkHtml } from './codeChunks';
 import { button, h } from '../common/dom';
 import { HIGHLIGHT_MAX_CHARS, highlightCode } from './highlight';
 
+/**
+ * A block up to this long (an answer's first part, 200 KB) is laid out whole, so all of its text counts as
+ * rendered (innerText, selection, the tests); a longer one lays out its line blocks only near the viewport.
+ */
+export const LAZY_LAYOUT_MIN_CHARS = 200_000;
+
 /** Code characters highlighted in one task: highlight.js costs about 1–2 ms per KB, so this keeps a task near 50 ms. */
 export const HIGHLIGHT_TASK_CHARS = HIGHLIGHT_MAX_CHARS;
 
@@ -203,7 +209,7 @@ export class CodeBlockView {
     this.text = text;
     this.finished = finished;
     // Its line blocks are laid out and painted only near the viewport (media/chat/answer.css).
-    if (text.length > HIGHLIGHT_MAX_CHARS) this.element.classList.add('code-block-long');
+    if (text.length > LAZY_LAYOUT_MIN_CHARS) this.element.classList.add('code-block-long');
     this.show(now, false);
   }
 
