@@ -1025,6 +1025,8 @@ describe('chat webview in a real browser (fake host, VS Code CSP)', function () 
     for (const theme of ['dark', 'light'] as const) {
       await applyTheme(page, theme);
       await more.scrollIntoViewIfNeeded();
+      // Lazily laid-out line blocks paint in the frame after they scroll into view: wait for two frames.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       const file = path.join(ARTIFACTS, `chat-webview-huge-answer-${theme}.png`);
       await page.screenshot({ path: file });
