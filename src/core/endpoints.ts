@@ -1,4 +1,4 @@
-// Endpoint policy: where a model's requests go, and whether that address stays on this machine or network.
+// Endpoint policy: where a model's requests go, whether that address stays on this machine or network, and whether a model counts as local.
 import type { ModelRef } from './types';
 import type { SettingsSnapshot } from './settings/schema';
 
@@ -20,9 +20,23 @@ export function modelEndpoint(
   }
 }
 
+/** What the "Why" line says about a model the user declared local (and did not give a price). */
+export const DECLARED_LOCAL_REASON = 'priced as local: declared local in settings';
+
+/**
+ * Whether a model is local: free, and allowed in local-only mode. The user's `"local"` on the model
+ * entry decides when set; otherwise only an Ollama model on a local address is local. A cloud provider
+ * (openai, anthropic) or an openai-compatible server behind a loopback or LAN address is not: that is
+ * how a LiteLLM proxy, a corporate gateway or an SSH tunnel to a paid API is reached.
+ */
+export function isLocalModel(model: ModelRef, endpoints: Pick<SettingsSnapshot['endpoints'], 'ollama' | 'openai' | 'anthropic'>): boolean {
+  if (model.local !== undefined) return model.local;
+  return model.provider === 'ollama' && isLocalEndpoint(modelEndpoint(model, endpoints));
+}
+
 /**
  * Whether a URL stays on this machine or the local network (loopback, RFC 1918, link-local, ULA,
- * `.local`). Local-only privacy and $0 pricing are judged by this, never by a model's tier label.
+ * `.local`). An Ollama model is local only on such an address; see `isLocalModel` for every provider.
  */
 export function isLocalEndpoint(url: string | undefined): boolean {
   if (url === undefined) return false;

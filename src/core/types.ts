@@ -28,6 +28,8 @@ export interface ModelRef {
   baseUrl?: string;
   price?: Price;
   fimTemplate?: string;
+  /** The user's word on whether it is local (free, allowed in local-only mode); unset: only Ollama on a local address is. */
+  local?: boolean;
 }
 
 export interface Message {

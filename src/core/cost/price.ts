@@ -57,8 +57,9 @@ export function priceTableEntry(
 }
 
 /**
- * The price for a model: the user's setting wins; a model on a local endpoint is free; else the
- * bundled table; `null` when nothing is known (a cloud model the table does not list).
+ * The price for a model: the user's setting wins; a local model (`isLocal`: from `isLocalModel`, by
+ * provider or the user's "local", never by a loopback address alone) is free; else the bundled table;
+ * `null` when nothing is known (a cloud model the table does not list).
  */
 export function priceOf(model: ModelRef, isLocal: boolean, table: PriceTable = BUNDLED_PRICES): ResolvedPrice | null {
   if (model.price !== undefined) return { source: 'settings', ...model.price };

@@ -4,6 +4,7 @@ import type { TaskKind } from '../types';
 import type { BudgetConstraints } from '../cost/budgets';
 import { estimateCost } from '../cost/price';
 import { formatTokens, formatUsd } from '../format';
+import { DECLARED_LOCAL_REASON } from '../endpoints';
 import type { HealthView } from './health';
 import type { CompiledModel, ConstraintKind } from './route';
 
@@ -134,6 +135,9 @@ export function judgeCandidate(cm: CompiledModel, ctx: JudgeContext): Judgement 
       };
     }
   }
+  // Free only because the user said so: the Why line says it, so a proxy on 127.0.0.1 is never free unnoticed.
+  if (cm.local && cm.ref.local === true && cm.ref.price === undefined)
+    note = note ? `${note}; ${DECLARED_LOCAL_REASON}` : DECLARED_LOCAL_REASON;
   return { kept: true, reason: '', cost, usedOverride, note };
 }
 

@@ -2,7 +2,7 @@
 // later outcome updates appended as their own lines keyed by the decision's id.
 import type { ModelRef, Outcome, TaskKind, Tier, Usage } from '../types';
 import type { SettingsSnapshot } from '../settings/schema';
-import { isLocalEndpoint, modelEndpoint } from '../endpoints';
+import { isLocalModel } from '../endpoints';
 import type { PriceTable } from '../cost/price';
 import { BUNDLED_PRICES, costOfUsage, priceOf } from '../cost/price';
 import { dayKeyOf } from '../cost/calendar';
@@ -86,7 +86,7 @@ export function summariseModel(model: ModelRef, settings: SettingsSnapshot): Mod
     provider: model.provider,
     model: model.model,
     tier: model.tier,
-    local: isLocalEndpoint(modelEndpoint(model, settings.endpoints)),
+    local: isLocalModel(model, settings.endpoints),
   };
 }
 
@@ -110,7 +110,7 @@ export function buildDecisionRecord(input: RecordInput): DecisionRecord {
   const final = result?.final ?? null;
   let costUsd: number | null = 0;
   if (answered !== null && final !== null) {
-    const price = priceOf(answered, isLocalEndpoint(modelEndpoint(answered, settings.endpoints)), input.prices ?? BUNDLED_PRICES);
+    const price = priceOf(answered, isLocalModel(answered, settings.endpoints), input.prices ?? BUNDLED_PRICES);
     costUsd = price === null ? null : roundMicro(costOfUsage(final.usage, price));
   }
   const hops = result?.hops ?? (error instanceof RoutedRunError ? error.hops : []);

@@ -3,7 +3,7 @@
 // constraints are checked in constraints.ts.
 import type { ModelRef, TaskKind, Tier } from '../types';
 import type { SettingsSnapshot } from '../settings/schema';
-import { isLocalEndpoint, modelEndpoint } from '../endpoints';
+import { isLocalModel, modelEndpoint } from '../endpoints';
 import type { BudgetConstraints } from '../cost/budgets';
 import { UNLIMITED } from '../cost/budgets';
 import type { PriceTable, ResolvedPrice } from '../cost/price';
@@ -91,6 +91,7 @@ const TIER_RANK: Record<Tier, number> = { local: 0, mid: 1, frontier: 2 };
 /** A model of the settings, with what routing needs to know about it worked out once. */
 export interface CompiledModel {
   ref: ModelRef;
+  /** Free and allowed in local-only mode (`isLocalModel`). */
   local: boolean;
   host: string;
   price: ResolvedPrice | null;
@@ -121,7 +122,8 @@ function compile(settings: SettingsSnapshot, prices: PriceTable): CompiledSettin
   const byId = new Map<string, CompiledModel>();
   const all = settings.models.map((ref, index): CompiledModel => {
     const url = modelEndpoint(ref, settings.endpoints);
-    const local = isLocalEndpoint(url);
+    // By provider (Ollama on a local address) or the user's "local", never by a loopback address alone.
+    const local = isLocalModel(ref, settings.endpoints);
     let host = 'an unknown endpoint';
     try {
       if (url !== undefined) host = new URL(url).host;

@@ -249,6 +249,7 @@ function untrustedModelEntries(
       });
       return;
     }
+    let rest: Record<string, unknown> = entry;
     if (entry.price !== undefined) {
       notes.push({
         setting: `${at}.price`,
@@ -256,11 +257,21 @@ function untrustedModelEntries(
         kind: 'untrusted',
         message: `${at}.price (${name}) from ${LAYER_NAMES[layer]} is ignored: an untrusted workspace cannot set prices that budgets rely on; the bundled price table is used.`,
       });
-      const { price: _price, ...rest } = entry;
-      kept.push({ entry: rest, index: i });
-      return;
+      const { price: _price, ...withoutPrice } = rest;
+      rest = withoutPrice;
     }
-    kept.push({ entry, index: i });
+    // "local": false only counts a model as cloud (stricter); anything else could make a paid model free or let code out in local-only mode.
+    if (entry.local !== undefined && entry.local !== false) {
+      notes.push({
+        setting: `${at}.local`,
+        layer,
+        kind: 'untrusted',
+        message: `${at}.local (${name}) from ${LAYER_NAMES[layer]} is ignored: an untrusted workspace cannot declare a model local (free, and allowed in local-only mode). Trust the workspace to use it.`,
+      });
+      const { local: _local, ...withoutLocal } = rest;
+      rest = withoutLocal;
+    }
+    kept.push({ entry: rest, index: i });
   });
   return kept;
 }

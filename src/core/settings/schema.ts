@@ -53,6 +53,8 @@ export const modelSchema = z
     baseUrl: httpUrl.optional(),
     price: priceSchema.optional(),
     fimTemplate: z.string().min(1).max(2000).optional(),
+    // Whether it is local (free, allowed in local-only mode); unset: only an Ollama model on a local address is.
+    local: z.boolean().optional(),
   })
   .superRefine((m, ctx) => {
     if (m.provider === 'openai-compatible' && m.baseUrl === undefined) {

@@ -2,7 +2,7 @@
 // frontier model's price — aggregated incrementally so a live decision costs O(1), a summary O(cells).
 import type { DecisionRecord } from '../../core/router/decision';
 import type { SettingsSnapshot } from '../../core/settings/schema';
-import { isLocalEndpoint, modelEndpoint } from '../../core/endpoints';
+import { isLocalModel } from '../../core/endpoints';
 import type { PriceTable, ResolvedPrice } from '../../core/cost/price';
 import { BUNDLED_PRICES, costOfUsage, priceOf } from '../../core/cost/price';
 import { dayKeyOf, monthKeyOf } from '../../core/cost/calendar';
@@ -45,9 +45,9 @@ export function pickFrontierReference(
   for (const id of ids) {
     const model = byId.get(id);
     if (model === undefined || model.tier !== 'frontier') continue;
-    // Priced the way the ledger prices it: a local endpoint is free unless the model has its own price
-    // (a priced model behind a local proxy still costs what it costs).
-    const price = priceOf(model, isLocalEndpoint(modelEndpoint(model, settings.endpoints)), prices);
+    // Priced the way the ledger prices it: a local model (Ollama, or declared local) is free unless it has its
+    // own price; a cloud model behind a local proxy costs its list price.
+    const price = priceOf(model, isLocalModel(model, settings.endpoints), prices);
     if (price === null || (price.input === 0 && price.output === 0)) continue;
     return { model: model.id, price };
   }

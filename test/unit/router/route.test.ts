@@ -132,7 +132,7 @@ describe('routeRequest: constraints', () => {
     assert.equal(verdict(d, 'claude-sonnet-5-5').kept, false, 'escalation respects privacy too');
   });
 
-  it('local-only judges by address: a model on a LAN server passes, an openai-compatible cloud one does not', () => {
+  it('local-only judges by declaration, not label: a LAN server marked local passes, an openai-compatible cloud one does not', () => {
     const lan: ModelRef = {
       id: 'lan',
       provider: 'openai-compatible',
@@ -140,6 +140,7 @@ describe('routeRequest: constraints', () => {
       tier: 'mid',
       contextWindow: 128_000,
       baseUrl: 'http://192.168.1.40:8000/v1',
+      local: true,
     };
     const router: ModelRef = {
       id: 'router',

@@ -214,17 +214,24 @@ describe('cost summary', () => {
     assert.equal(pickFrontierReference(none), null);
   });
 
-  it('takes a priced frontier model behind a local endpoint (a proxy) as the reference, as the ledger prices it', () => {
+  it('takes a cloud frontier model behind a local endpoint (a proxy) as the reference, as the ledger prices it', () => {
     const settings = snapshotFromValues(DEFAULT_SETTING_VALUES);
     const proxied = { ...settings, endpoints: { ...settings.endpoints, anthropic: 'http://127.0.0.1:4000' } };
+    const listPriced = pickFrontierReference(proxied);
+    assert.equal(listPriced?.model, 'claude-sonnet-5-5', 'a cloud model behind a loopback proxy costs its list price');
+    assert.equal(listPriced?.price.source, 'table');
+    const declared = {
+      ...proxied,
+      models: proxied.models.map((m) => (m.id === 'claude-sonnet-5-5' ? { ...m, local: true } : m)),
+    };
     assert.equal(
-      pickFrontierReference(proxied)?.model,
+      pickFrontierReference(declared)?.model,
       'gpt-6.1-sol',
-      'no price of its own behind a local endpoint: free, so not a reference',
+      'declared local with no price of its own: free, so not a reference',
     );
     const priced = {
-      ...proxied,
-      models: proxied.models.map((m) => (m.id === 'claude-sonnet-5-5' ? { ...m, price: { input: 3, output: 15 } } : m)),
+      ...declared,
+      models: declared.models.map((m) => (m.id === 'claude-sonnet-5-5' ? { ...m, price: { input: 3, output: 15 } } : m)),
     };
     const ref = pickFrontierReference(priced);
     assert.equal(ref?.model, 'claude-sonnet-5-5');
