@@ -8,20 +8,12 @@ import type { SettingsSource } from '../settingsSource';
 import type { ModelRef } from '../../core/types';
 import type { TaskRequest } from '../../core/taskRunner';
 import type { SettingsSnapshot } from '../../core/settings/schema';
-import { isLocalEndpoint, modelEndpoint } from '../../core/endpoints';
+import { comparisonCandidates } from '../../core/ratings/comparisonCandidates';
 import { blindComparison } from '../../core/ratings/blinding';
 import { estimateTokens } from '../../core/prompt/context';
 import type { ComparisonSide } from '../../shared/routerProtocol';
 import { sideFailureText } from '../../panels/router/pendingComparisons';
 import type { RouterPanelHost } from './routerPanelHost';
-
-/** Models offered for a comparison: the chat route first, then every configured model; local ones only under local-only privacy. */
-export function comparisonCandidates(settings: SettingsSnapshot): ModelRef[] {
-  const byId = new Map(settings.models.map((m) => [m.id, m]));
-  const ordered = [...settings.routes.chat.map((id) => byId.get(id)), ...settings.models].filter((m): m is ModelRef => m !== undefined);
-  const unique = [...new Map(ordered.map((m) => [m.id, m])).values()];
-  return settings.privacy.localOnly ? unique.filter((m) => isLocalEndpoint(modelEndpoint(m, settings.endpoints))) : unique;
-}
 
 async function askPrompt(): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
