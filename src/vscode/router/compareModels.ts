@@ -11,7 +11,8 @@ import type { SettingsSnapshot } from '../../core/settings/schema';
 import { isLocalEndpoint, modelEndpoint } from '../../core/endpoints';
 import { blindComparison } from '../../core/ratings/blinding';
 import { estimateTokens } from '../../core/prompt/context';
-import type { ComparisonSide } from '../../shared/routerProtocol';
+import type { ComparisonSide, ComparisonSideFigures } from '../../shared/routerProtocol';
+import type { DecisionRecord } from '../../core/router/decision';
 import { sideFailureText } from '../../panels/router/pendingComparisons';
 import type { RouterPanelHost } from './routerPanelHost';
 
@@ -21,6 +22,17 @@ export function comparisonCandidates(settings: SettingsSnapshot): ModelRef[] {
   const ordered = [...settings.routes.chat.map((id) => byId.get(id)), ...settings.models].filter((m): m is ModelRef => m !== undefined);
   const unique = [...new Map(ordered.map((m) => [m.id, m])).values()];
   return settings.privacy.localOnly ? unique.filter((m) => isLocalEndpoint(modelEndpoint(m, settings.endpoints))) : unique;
+}
+
+/** What a side took and cost, as its decision recorded it: the panel shows it only after the vote. */
+function sideFigures(record: DecisionRecord): ComparisonSideFigures {
+  return {
+    ttftMs: record.ttftMs,
+    totalMs: record.totalMs,
+    costUsd: record.costUsd,
+    inputTokens: record.usage?.inputTokens ?? null,
+    outputTokens: record.usage?.outputTokens ?? null,
+  };
 }
 
 async function askPrompt(): Promise<string | undefined> {
@@ -116,9 +128,7 @@ export async function compareModels(
             type: 'comparisonSideDone',
             comparisonId: id,
             side,
-            ttftMs: ev.result.ttftMs,
-            totalMs: ev.result.totalMs,
-            costUsd: ev.record.costUsd,
+            figures: sideFigures(ev.record),
           });
           return;
         } else if (ev.type === 'failed') {
@@ -129,9 +139,7 @@ export async function compareModels(
             type: 'comparisonSideDone',
             comparisonId: id,
             side,
-            ttftMs: null,
-            totalMs: null,
-            costUsd: ev.record.costUsd,
+            figures: sideFigures(ev.record),
             error: sideFailureText(side, ev.error),
           });
           return;
@@ -144,9 +152,7 @@ export async function compareModels(
         type: 'comparisonSideDone',
         comparisonId: id,
         side,
-        ttftMs: null,
-        totalMs: null,
-        costUsd: null,
+        figures: { ttftMs: null, totalMs: null, costUsd: null, inputTokens: null, outputTokens: null },
         error: sideFailureText(side, e),
       });
     }
