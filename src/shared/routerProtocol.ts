@@ -123,6 +123,19 @@ export function parseRouterWebviewMessage(raw: unknown): RouterWebviewMessage | 
 
 export type ComparisonSide = 'a' | 'b';
 
+/** What one side of a blind comparison took and cost: the host keeps it until the vote and sends it only with the reveal. */
+export interface ComparisonSideFigures {
+  ttftMs: number | null;
+  totalMs: number | null;
+  costUsd: number | null;
+  /** From the provider's usage report; null when none came. */
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/** Which side answered sooner, without numbers (the card may say so before the vote); 'same' when within 10 %. */
+export type ComparisonSpeed = ComparisonSide | 'same';
+
 /** The panel's tabs, in the order they are shown. */
 export const ROUTER_TABS = ['decisions', 'cost', 'feel'] as const;
 export type RouterTab = (typeof ROUTER_TABS)[number];
@@ -168,15 +181,11 @@ export type RouterHostMessage =
   /** A blinded comparison began: no model names until `comparisonRevealed`. */
   | { type: 'comparisonStarted'; comparisonId: string; task: TaskKind; prompt: string; startedAt: number }
   | { type: 'comparisonDelta'; comparisonId: string; side: ComparisonSide; text: string }
-  | {
-      type: 'comparisonSideDone';
-      comparisonId: string;
-      side: ComparisonSide;
-      ttftMs: number | null;
-      totalMs: number | null;
-      costUsd: number | null;
-      error?: string;
-    }
+  /**
+   * A side finished. No cost, tokens or latency: they would tell the models apart before the vote.
+   * `faster` comes with whichever side finishes second, when both answered.
+   */
+  | { type: 'comparisonSideDone'; comparisonId: string; side: ComparisonSide; error?: string; faster?: ComparisonSpeed }
   | {
       type: 'comparisonRevealed';
       replyTo?: string;
@@ -185,6 +194,8 @@ export type RouterHostMessage =
       modelA: string;
       modelB: string;
       winner: string | null;
+      /** Each side's latency, tokens and cost, first shown now; null for a side that had not finished or was forgotten. */
+      figures: Record<ComparisonSide, ComparisonSideFigures | null>;
     }
   /** Select a tab and focus it (e.g. Feel when a comparison starts); posted after `init`, never before. */
   | { type: 'showTab'; tab: RouterTab }

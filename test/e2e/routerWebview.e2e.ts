@@ -12,6 +12,7 @@ import { makeDecision, modelSummary, syntheticLedger } from '../support/syntheti
 import { RouterPanelSession } from '../../src/panels/router/routerPanelSession';
 import type { RouterPanelEnvironment } from '../../src/panels/router/routerPanelSession';
 import { pickFrontierReference } from '../../src/panels/router/costSummary';
+import type { ComparisonUpdate } from '../../src/panels/router/pendingComparisons';
 import { PendingComparisons } from '../../src/panels/router/pendingComparisons';
 import type { PairwiseVote, SealedOrder } from '../../src/core/ratings/blinding';
 import { blindComparison, revealAfterVote, seededRng } from '../../src/core/ratings/blinding';
@@ -49,6 +50,8 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
   const votes = seedVotes();
   const sealed = new Map<string, SealedOrder>();
   const exported: { format: string; chars: number; count: number }[] = [];
+  // As RouterPanelHost does: each side's figures stay here until the vote; the panel gets only what `update` returns.
+  const comparisonStores = [new PendingComparisons()];
 
   const host = async (m: RouterWebviewMessage): Promise<RouterHostMessage[]> => {
     const answer = session.answer(m);
@@ -64,6 +67,9 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
         const order = sealed.get(m.comparisonId);
         if (!order) return [{ type: 'error', replyTo: m.id, message: 'That comparison has ended.' }];
         const revealed = revealAfterVote(order, { choice: m.choice, tags: m.tags, time: Date.now() });
+        const store = comparisonStores.find((s) => s.has(m.comparisonId));
+        const figures = store?.figures(m.comparisonId) ?? { a: null, b: null };
+        store?.end(m.comparisonId);
         votes.push(revealed.vote);
         session.setVotes(votes);
         return [
@@ -75,6 +81,7 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
             modelA: revealed.modelA,
             modelB: revealed.modelB,
             winner: revealed.winner ?? null,
+            figures,
           },
           ...session.feelMessages(),
         ];
@@ -382,7 +389,7 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     await noProblems(view);
   });
 
-  it('shows a comparison blinded, posts the vote with tags, and reveals the models after it', async () => {
+  it('shows a comparison blinded (no cost, tokens or times), posts the vote with tags, and reveals the models and figures after it', async () => {
     await view.page.getByRole('tab', { name: 'Feel' }).click();
     const answers = {
       first: { model: 'gpt-6-luna', text: 'function total(items) {\n  return items.reduce((sum, i) => sum + i.price, 0);\n}\n' },
@@ -396,32 +403,56 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
       seededRng(5),
     );
     sealed.set('cmp-1', blinded.sealed);
-    await view.send([
-      {
-        type: 'comparisonStarted',
-        comparisonId: 'cmp-1',
-        task: 'edit',
-        prompt: 'Sum the prices of the items in the cart',
-        startedAt: Date.now(),
-      },
-    ]);
+    const started = {
+      type: 'comparisonStarted',
+      comparisonId: 'cmp-1',
+      task: 'edit',
+      prompt: 'Sum the prices of the items in the cart',
+      startedAt: Date.now(),
+    } as const;
+    comparisonStores[0].start(started, true);
+    await view.send([started]);
+    const hostPosts: RouterHostMessage[] = [];
+    const post = async (update: ComparisonUpdate) => {
+      const blind = comparisonStores[0].update(update, true);
+      hostPosts.push(blind);
+      await view.send([blind]);
+    };
     for (const side of ['a', 'b'] as const) {
       const text = blinded.shown[side];
       for (let i = 0; i < text.length; i += 12)
-        await view.send([{ type: 'comparisonDelta', comparisonId: 'cmp-1', side, text: text.slice(i, i + 12) }]);
+        await post({ type: 'comparisonDelta', comparisonId: 'cmp-1', side, text: text.slice(i, i + 12) });
     }
-    await view.send([
-      { type: 'comparisonSideDone', comparisonId: 'cmp-1', side: 'a', ttftMs: 420, totalMs: 2310, costUsd: 0.0021 },
-      { type: 'comparisonSideDone', comparisonId: 'cmp-1', side: 'b', ttftMs: 610, totalMs: 1840, costUsd: 0.0034 },
-    ]);
+    // A 40× price gap would name the models: none of it may reach the page before the vote.
+    await post({
+      type: 'comparisonSideDone',
+      comparisonId: 'cmp-1',
+      side: 'a',
+      figures: { ttftMs: 420, totalMs: 2310, costUsd: 0.00037, inputTokens: 1480, outputTokens: 212 },
+    });
+    await post({
+      type: 'comparisonSideDone',
+      comparisonId: 'cmp-1',
+      side: 'b',
+      figures: { ttftMs: 610, totalMs: 1840, costUsd: 0.0000088, inputTokens: 1502, outputTokens: 174 },
+    });
+    for (const m of hostPosts)
+      assert.doesNotMatch(JSON.stringify(m), /cost|usd|token|Ms"|0\.00037|2310|1840|1480/i, 'what the host posts before the vote');
     const card = view.page.locator('article.comparison[data-comparison="cmp-1"]');
     await card.locator('.side-a pre.answer').waitFor();
     assert.equal((await card.locator('.side-a pre.answer').textContent()) ?? '', blinded.shown.a, 'side A streamed in full');
     const blindText = await card.innerText();
     assert.ok(!blindText.includes('gpt-6-luna') && !blindText.includes('claude-haiku-4-5'), 'no model names before the vote');
-    assert.match(blindText, /420 ms/);
     const voteB = card.getByRole('button', { name: 'B is better' });
     await view.page.waitForFunction(() => !(document.querySelector('article.comparison [data-choice="b"]') as HTMLButtonElement).disabled);
+    const statusBefore = (await card.locator('.side-status').allInnerTexts()).join(' | ');
+    const beforeVote = await card.innerText();
+    assert.doesNotMatch(beforeVote, /\$/, 'no cost before the vote');
+    assert.doesNotMatch(beforeVote, /\d\s*(ms|s)\b/, 'no latency before the vote');
+    assert.doesNotMatch(statusBefore, /\d/, 'no figure at all under either answer before the vote');
+    assert.match(beforeVote, /B was faster\./, 'relative speed, without numbers');
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: path.join(ARTIFACTS, 'router-webview-blind-before-vote.png') });
     await card.getByRole('button', { name: 'Faster' }).click();
     assert.equal(await card.getByRole('button', { name: 'Faster' }).getAttribute('aria-pressed'), 'true');
     const since = view.posted.length;
@@ -435,6 +466,13 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
     assert.deepEqual(await card.locator('.revealed-model').allInnerTexts(), [blinded.sealed.modelA, blinded.sealed.modelB]);
     assert.equal(await card.locator('.side-b .badge-winner').count(), 1, 'the preferred side is marked');
     assert.equal(await card.getByRole('button', { name: 'A is better' }).isDisabled(), true, 'one vote per comparison');
+    await card.locator('.side-b .side-figures').waitFor();
+    assert.match(
+      await card.locator('.side-a .side-status').innerText(),
+      /first token 420 ms · total 2\.3 s · 1\.5k in · 212 out · \$0\.00037/,
+    );
+    assert.match(await card.locator('.side-b .side-status').innerText(), /first token 610 ms · total 1\.8 s · .* · \$0\.0000088/);
+    await card.screenshot({ path: path.join(ARTIFACTS, 'router-webview-blind-after-vote.png') });
   });
 
   it('shows leaderboards and drift, compares a drifted model, applies a route proposal and opts in to auto-apply', async () => {
@@ -475,6 +513,7 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
   it('a reopened panel rebuilds a comparison that ran on while it was closed, on the Feel tab, ready for the vote', async () => {
     // As RouterPanelHost does: cards kept in PendingComparisons, replayed after init, then showTab.
     const comparisons = new PendingComparisons();
+    comparisonStores.push(comparisons);
     const blinded = blindComparison(
       'cmp-reopen',
       'chat',
@@ -492,7 +531,12 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
       for (let i = 0; i < text.length; i += 5)
         comparisons.update({ type: 'comparisonDelta', comparisonId: 'cmp-reopen', side, text: text.slice(i, i + 5) }, false);
       comparisons.update(
-        { type: 'comparisonSideDone', comparisonId: 'cmp-reopen', side, ttftMs: 300, totalMs: 1200, costUsd: 0.001 },
+        {
+          type: 'comparisonSideDone',
+          comparisonId: 'cmp-reopen',
+          side,
+          figures: { ttftMs: 300, totalMs: 1200, costUsd: 0.001, inputTokens: 40, outputTokens: 9 },
+        },
         false,
       );
     }
@@ -516,6 +560,8 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
       assert.equal(await card.locator('.side-a pre.answer').textContent(), blinded.shown.a, 'side A in full');
       assert.equal(await card.locator('.side-b pre.answer').textContent(), blinded.shown.b, 'side B in full');
       assert.ok(!(await card.innerText()).includes('gpt-6-luna'), 'still blind');
+      assert.doesNotMatch(await card.innerText(), /\$|\d\s*(ms|s)\b/, 'no cost or latency in the replay either');
+      assert.match(await card.innerText(), /A and B took about as long\./);
       const voteA = card.getByRole('button', { name: 'A is better' });
       assert.equal(await voteA.isEnabled(), true, 'both answers are in: the vote is open');
       const since = reopened.posted.length;
@@ -523,6 +569,8 @@ describe('router panel webview in chromium (100,000 decisions, fake host on the 
       assert.equal((await reopened.waitForPosted('vote', since)).comparisonId, 'cmp-reopen');
       await card.locator('.revealed-model').first().waitFor();
       assert.deepEqual(await card.locator('.revealed-model').allInnerTexts(), [blinded.sealed.modelA, blinded.sealed.modelB]);
+      await card.locator('.side-b .side-figures').waitFor();
+      assert.match(await card.innerText(), /total 1\.2 s · 40 in · 9 out · \$0\.001/, 'the figures come with the reveal');
       await noProblems(reopened);
     } finally {
       await reopened.close();

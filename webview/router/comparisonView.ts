@@ -1,10 +1,10 @@
-// One blinded A/B comparison: both answers side by side as they stream, latency and cost, the vote,
-// optional tags, and the models revealed only after the vote (the host sends names no earlier).
+// One blinded A/B comparison: both answers side by side as they stream, which was faster, the vote,
+// optional tags, then the models with each side's latency, tokens and cost (the host sends none earlier).
 import type { VoteChoice, VoteTag } from '../../src/core/ratings/blinding';
-import type { ComparisonSide, RouterHostMessageOf } from '../../src/shared/routerProtocol';
+import type { ComparisonSide, ComparisonSideFigures, ComparisonSpeed, RouterHostMessageOf } from '../../src/shared/routerProtocol';
 import type { ViewHost } from './decisionsView';
 import { button, clear, h } from '../common/dom';
-import { durationOrMissing, usdOrMissing } from '../common/format';
+import { durationOrMissing, tokensOrMissing, usdOrMissing } from '../common/format';
 import { formatWhen } from './format';
 
 const CHOICES: readonly { choice: VoteChoice; label: string }[] = [
@@ -29,6 +29,7 @@ interface Side {
   body: HTMLElement;
   status: HTMLElement;
   done: boolean;
+  error?: string;
 }
 
 export class ComparisonView {
@@ -39,6 +40,7 @@ export class ComparisonView {
   private readonly tagButtons: HTMLButtonElement[] = [];
   private readonly voteStatus: HTMLElement;
   private voted: VoteChoice | undefined;
+  private faster: ComparisonSpeed | undefined;
 
   constructor(
     private readonly host: ViewHost,
@@ -69,7 +71,7 @@ export class ComparisonView {
     this.voteStatus = h(
       'p',
       { class: 'vote-status muted', 'aria-live': 'polite' },
-      'Vote when both answers have finished. The models are revealed after you vote.',
+      'Vote when both answers have finished. The models, times and costs are revealed after you vote.',
     );
     this.element = h(
       'article',
@@ -97,12 +99,18 @@ export class ComparisonView {
   sideDone(msg: RouterHostMessageOf<'comparisonSideDone'>): void {
     const s = this.sides[msg.side];
     s.done = true;
+    s.error = msg.error;
     s.element.classList.add('done');
-    const parts = [`first token ${durationOrMissing(msg.ttftMs)}`, `total ${durationOrMissing(msg.totalMs)}`, usdOrMissing(msg.costUsd)];
-    clear(s.status, msg.error ? h('span', { class: 'error-text' }, msg.error) : null, h('span', {}, parts.join(' · ')));
+    // Blind: no cost, tokens or times until the vote, only that the side finished and, once both have, which was faster.
+    clear(s.status, msg.error ? h('span', { class: 'error-text' }, msg.error) : h('span', {}, 'finished'));
+    if (msg.faster) this.faster = msg.faster;
+    if (this.faster && this.faster !== 'same') {
+      for (const side of ['a', 'b'] as const) this.sides[side].element.classList.toggle('faster', side === this.faster);
+      clear(this.sides[this.faster].status, h('span', {}, 'finished · faster'));
+    }
     if (this.sides.a.done && this.sides.b.done && this.voted === undefined) {
       for (const b of this.voteButtons) b.disabled = false;
-      this.voteStatus.textContent = 'Which answer is better? The models are revealed after you vote.';
+      this.voteStatus.textContent = `Which answer is better?${speedText(this.faster)} The models, times and costs are revealed after you vote.`;
     }
   }
 
@@ -122,6 +130,13 @@ export class ComparisonView {
         won ? h('span', { class: 'badge badge-winner' }, 'preferred') : null,
       );
       s.element.classList.toggle('winner', won);
+      const figures = msg.figures[side];
+      if (figures)
+        clear(
+          s.status,
+          s.error ? h('span', { class: 'error-text' }, s.error) : null,
+          h('span', { class: 'side-figures' }, `${side === this.faster ? 'faster · ' : ''}${figuresText(figures)}`),
+        );
     }
     this.element.classList.add('revealed');
     this.voteStatus.textContent = `You voted ${CHOICE_TEXT[msg.choice]}${this.tags.size ? ` (${[...this.tags].join(', ')})` : ''}. A was ${msg.modelA}, B was ${msg.modelB}.`;
@@ -149,4 +164,20 @@ export class ComparisonView {
     const element = h('section', { class: `side side-${side}`, 'data-side': side }, heading, body, status);
     return { element, heading, text, body, status, done: false };
   }
+}
+
+/** The relative speed a card may show before the vote: no numbers. */
+function speedText(faster: ComparisonSpeed | undefined): string {
+  if (faster === undefined) return '';
+  return faster === 'same' ? ' A and B took about as long.' : ` ${faster.toUpperCase()} was faster.`;
+}
+
+/** A side's figures, shown with the reveal. */
+function figuresText(f: ComparisonSideFigures): string {
+  return [
+    `first token ${durationOrMissing(f.ttftMs)}`,
+    `total ${durationOrMissing(f.totalMs)}`,
+    `${tokensOrMissing(f.inputTokens)} in · ${tokensOrMissing(f.outputTokens)} out`,
+    usdOrMissing(f.costUsd),
+  ].join(' · ');
 }

@@ -1,6 +1,13 @@
 // Blind comparisons that outlive the router panel: closing the panel does not stop one, so the host
-// keeps each running or unvoted comparison's card here and replays it into the next panel it opens.
-import type { ComparisonSide, RouterHostMessage, RouterHostMessageOf } from '../../shared/routerProtocol';
+// keeps each running or unvoted comparison's card here, replays it into the next panel it opens, and
+// holds each side's cost, tokens and latency back until the vote (they would name the models).
+import type {
+  ComparisonSide,
+  ComparisonSideFigures,
+  ComparisonSpeed,
+  RouterHostMessage,
+  RouterHostMessageOf,
+} from '../../shared/routerProtocol';
 import type { HopKind } from '../../core/router/execute';
 import { RoutedRunError } from '../../core/router/execute';
 import { isProviderError } from '../../core/providers/provider';
@@ -9,12 +16,24 @@ import { isProviderError } from '../../core/providers/provider';
 export const MAX_PENDING_COMPARISONS = 12;
 
 export type ComparisonStarted = RouterHostMessageOf<'comparisonStarted'>;
-export type ComparisonUpdate = RouterHostMessageOf<'comparisonDelta'> | RouterHostMessageOf<'comparisonSideDone'>;
+export type ComparisonSideDone = RouterHostMessageOf<'comparisonSideDone'>;
+/** A side's end as the comparison reports it to the host: `figures` stay here until the vote. */
+export type ComparisonSideFinished = Omit<ComparisonSideDone, 'faster'> & { figures: ComparisonSideFigures };
+export type ComparisonUpdate = RouterHostMessageOf<'comparisonDelta'> | ComparisonSideFinished;
+
+/** Within this share of the slower side's total time, neither side counts as faster. */
+const SAME_SPEED_SHARE = 0.1;
+
+interface FinishedSide {
+  /** What the panel is told: no figures. */
+  shown: ComparisonSideDone;
+  figures: ComparisonSideFigures;
+}
 
 interface PendingComparison {
   started: ComparisonStarted;
   text: Record<ComparisonSide, string>;
-  done: Partial<Record<ComparisonSide, RouterHostMessageOf<'comparisonSideDone'>>>;
+  done: Partial<Record<ComparisonSide, FinishedSide>>;
   /** Something happened that no open panel received. */
   unshown: boolean;
 }
@@ -48,13 +67,36 @@ export class PendingComparisons {
     return dropped;
   }
 
-  /** Text or a finished side for a kept comparison; anything for an unknown one, or after its side finished, is ignored. */
-  update(message: ComparisonUpdate, shown: boolean): void {
+  /**
+   * Text or a finished side for a kept comparison; anything for an unknown one, or after its side
+   * finished, is not kept. Returns what the panel may be sent: a finished side without its figures,
+   * and, once both sides answered, which was faster.
+   */
+  update(message: ComparisonUpdate, shown: boolean): RouterHostMessage {
+    const posted = message.type === 'comparisonDelta' ? { ...message } : blindSide(message);
     const entry = this.byId.get(message.comparisonId);
-    if (!entry || entry.done[message.side]) return;
+    if (!entry || entry.done[message.side]) return posted;
     if (message.type === 'comparisonDelta') entry.text[message.side] += message.text;
-    else entry.done[message.side] = { ...message };
+    else if (posted.type === 'comparisonSideDone') {
+      const other = entry.done[message.side === 'a' ? 'b' : 'a'];
+      const faster =
+        other && fasterSide(message.side, message.figures, other.shown.side, other.figures, message.error ?? other.shown.error);
+      if (faster) posted.faster = faster;
+      entry.done[message.side] = { shown: { ...posted }, figures: { ...message.figures } };
+    }
     if (!shown) entry.unshown = true;
+    return posted;
+  }
+
+  /** Each side's figures, for the reveal after a vote; null for a side that has not finished. Undefined for a comparison not kept. */
+  figures(comparisonId: string): Record<ComparisonSide, ComparisonSideFigures | null> | undefined {
+    const entry = this.byId.get(comparisonId);
+    if (!entry) return undefined;
+    const of = (side: ComparisonSide) => {
+      const figures = entry.done[side]?.figures;
+      return figures ? { ...figures } : null;
+    };
+    return { a: of('a'), b: of('b') };
   }
 
   /** A vote revealed the models: the card in the panel needs nothing more from here. */
@@ -86,7 +128,7 @@ export class PendingComparisons {
       for (const side of ['a', 'b'] as const) {
         if (text[side]) out.push({ type: 'comparisonDelta', comparisonId: started.comparisonId, side, text: text[side] });
         const finished = done[side];
-        if (finished) out.push({ ...finished });
+        if (finished) out.push({ ...finished.shown });
       }
     }
     return out;
@@ -96,6 +138,27 @@ export class PendingComparisons {
   markShown(): void {
     for (const entry of this.byId.values()) entry.unshown = false;
   }
+}
+
+function blindSide(message: ComparisonSideFinished): ComparisonSideDone {
+  const { comparisonId, side, error } = message;
+  return error === undefined
+    ? { type: 'comparisonSideDone', comparisonId, side }
+    : { type: 'comparisonSideDone', comparisonId, side, error };
+}
+
+/** Which side took less total time, when both answered and both times are known. */
+function fasterSide(
+  side: ComparisonSide,
+  figures: ComparisonSideFigures,
+  otherSide: ComparisonSide,
+  other: ComparisonSideFigures,
+  error: string | undefined,
+): ComparisonSpeed | undefined {
+  if (error !== undefined || figures.totalMs === null || other.totalMs === null) return undefined;
+  const slower = Math.max(figures.totalMs, other.totalMs);
+  if (Math.abs(figures.totalMs - other.totalMs) <= slower * SAME_SPEED_SHARE) return 'same';
+  return figures.totalMs < other.totalMs ? side : otherSide;
 }
 
 /** What went wrong, in words that name neither the model nor its provider (the card is blind until the vote). */

@@ -11,9 +11,21 @@ import type { SettingsSnapshot } from '../../core/settings/schema';
 import { comparisonCandidates } from '../../core/ratings/comparisonCandidates';
 import { blindComparison } from '../../core/ratings/blinding';
 import { estimateTokens } from '../../core/prompt/context';
-import type { ComparisonSide } from '../../shared/routerProtocol';
+import type { ComparisonSide, ComparisonSideFigures } from '../../shared/routerProtocol';
+import type { DecisionRecord } from '../../core/router/decision';
 import { sideFailureText } from '../../panels/router/pendingComparisons';
 import type { RouterPanelHost } from './routerPanelHost';
+
+/** What a side took and cost, as its decision recorded it: the panel shows it only after the vote. */
+function sideFigures(record: DecisionRecord): ComparisonSideFigures {
+  return {
+    ttftMs: record.ttftMs,
+    totalMs: record.totalMs,
+    costUsd: record.costUsd,
+    inputTokens: record.usage?.inputTokens ?? null,
+    outputTokens: record.usage?.outputTokens ?? null,
+  };
+}
 
 async function askPrompt(): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
@@ -108,9 +120,7 @@ export async function compareModels(
             type: 'comparisonSideDone',
             comparisonId: id,
             side,
-            ttftMs: ev.result.ttftMs,
-            totalMs: ev.result.totalMs,
-            costUsd: ev.record.costUsd,
+            figures: sideFigures(ev.record),
           });
           return;
         } else if (ev.type === 'failed') {
@@ -121,9 +131,7 @@ export async function compareModels(
             type: 'comparisonSideDone',
             comparisonId: id,
             side,
-            ttftMs: null,
-            totalMs: null,
-            costUsd: ev.record.costUsd,
+            figures: sideFigures(ev.record),
             error: sideFailureText(side, ev.error),
           });
           return;
@@ -136,9 +144,7 @@ export async function compareModels(
         type: 'comparisonSideDone',
         comparisonId: id,
         side,
-        ttftMs: null,
-        totalMs: null,
-        costUsd: null,
+        figures: { ttftMs: null, totalMs: null, costUsd: null, inputTokens: null, outputTokens: null },
         error: sideFailureText(side, e),
       });
     }

@@ -121,10 +121,13 @@ export class RouterPanelHost extends Disposable {
     return this.deactivation.signal;
   }
 
-  /** Streams a comparison's progress to the panel if one is ready; kept either way for the next panel to show. */
+  /**
+   * Streams a comparison's progress to the panel if one is ready; kept either way for the next panel to
+   * show. A finished side reaches the panel without its cost, tokens and latency: those wait for the vote.
+   */
   postComparison(update: ComparisonUpdate): void {
-    this.comparisons.update(update, this.ready);
-    if (this.ready) this.post([update]);
+    const blind = this.comparisons.update(update, this.ready);
+    if (this.ready) this.post([blind]);
   }
 
   /** Selects a tab in the open panel; a panel still loading gets it after `init` (the channel holds it until then). */
@@ -332,6 +335,7 @@ export class RouterPanelHost extends Disposable {
       time: this.services.ports.clock.now(),
       workspace,
     });
+    const figures = this.comparisons.figures(message.comparisonId) ?? { a: null, b: null };
     this.sealed.delete(message.comparisonId);
     this.comparisons.end(message.comparisonId);
     session.setVotes(await this.votes.add(revealed.vote));
@@ -345,6 +349,7 @@ export class RouterPanelHost extends Disposable {
         modelA: revealed.modelA,
         modelB: revealed.modelB,
         winner: revealed.winner ?? null,
+        figures,
       },
       ...session.feelMessages(),
     ];

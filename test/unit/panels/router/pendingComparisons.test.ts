@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { ComparisonStarted, ComparisonUpdate } from '../../../../src/panels/router/pendingComparisons';
+import type { ComparisonSideDone, ComparisonStarted, ComparisonUpdate } from '../../../../src/panels/router/pendingComparisons';
 import { MAX_PENDING_COMPARISONS, PendingComparisons, sideFailureText } from '../../../../src/panels/router/pendingComparisons';
 import type { HopKind } from '../../../../src/core/router/execute';
 import { RoutedRunError } from '../../../../src/core/router/execute';
 import { ProviderError } from '../../../../src/core/providers/provider';
-import type { ComparisonSide, RouterHostMessage } from '../../../../src/shared/routerProtocol';
+import type { ComparisonSide, ComparisonSideFigures, RouterHostMessage } from '../../../../src/shared/routerProtocol';
 
 const T = new Date(2026, 10, 25, 9).getTime();
 
@@ -16,16 +16,25 @@ function delta(id: string, side: ComparisonSide, text: string): ComparisonUpdate
   return { type: 'comparisonDelta', comparisonId: id, side, text };
 }
 
-function done(id: string, side: ComparisonSide, extra: { error?: string } = {}): ComparisonUpdate {
+function figures(side: ComparisonSide, totalMs = side === 'a' ? 900 : 1400): ComparisonSideFigures {
   return {
-    type: 'comparisonSideDone',
-    comparisonId: id,
-    side,
     ttftMs: side === 'a' ? 120 : 340,
-    totalMs: side === 'a' ? 900 : 1400,
+    totalMs,
     costUsd: side === 'a' ? 0.0012 : null,
-    ...extra,
+    inputTokens: side === 'a' ? 1500 : null,
+    outputTokens: side === 'a' ? 120 : null,
   };
+}
+
+/** A side's end as the comparison reports it to the host, figures and all. */
+function done(id: string, side: ComparisonSide, extra: { error?: string; totalMs?: number } = {}): ComparisonUpdate {
+  const { totalMs, ...rest } = extra;
+  return { type: 'comparisonSideDone', comparisonId: id, side, figures: figures(side, totalMs), ...rest };
+}
+
+/** The same end as the panel is told of it before the vote. */
+function shownDone(id: string, side: ComparisonSide, extra: Pick<ComparisonSideDone, 'error' | 'faster'> = {}): ComparisonSideDone {
+  return { type: 'comparisonSideDone', comparisonId: id, side, ...extra };
 }
 
 /** What a Feel tab shows after receiving `messages`: per comparison, each side's text and whether it finished. */
@@ -64,9 +73,9 @@ describe('pending comparisons (cards that outlive the router panel)', () => {
     assert.deepEqual(store.replay(), [
       started('c1'),
       delta('c1', 'a', 'function f() {}'),
-      done('c1', 'a'),
+      shownDone('c1', 'a', { faster: 'a' }),
       delta('c1', 'b', 'const f = () => {}'),
-      done('c1', 'b'),
+      shownDone('c1', 'b'),
     ]);
   });
 
@@ -213,6 +222,84 @@ describe('pending comparisons (cards that outlive the router panel)', () => {
     const first = store.replay();
     for (const m of first) if (m.type === 'comparisonDelta') m.text = 'mutated';
     assert.deepEqual(store.replay(), [started('c1'), delta('c1', 'a', 'text')]);
+  });
+});
+
+/** Every figure a message would show before the vote: keys for cost, tokens or time, and "$…" or "… ms" in its strings. */
+function figuresIn(message: unknown): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'string' && /\$\s?\d|\d\s?(ms|s)\b/.test(value)) found.push(`${path}: ${value}`);
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (/cost|usd|token|ms$|latency|duration|usage/i.test(key)) found.push(`${path}.${key}`);
+      walk(inner, `${path}.${key}`);
+    }
+  };
+  walk(message, 'message');
+  return found;
+}
+
+describe('pending comparisons are blind until the vote', () => {
+  it('posts no cost, token count or latency for a side before the vote, live or replayed into a new panel', () => {
+    const store = new PendingComparisons();
+    store.start(started('c1'), true);
+    const posted = [
+      store.update(delta('c1', 'a', 'Use a timer.'), true),
+      store.update(done('c1', 'a'), true),
+      store.update(done('c1', 'b', { error: 'Side B failed (timed out); see the Switchboard log for details.' }), true),
+    ];
+    const replayed = store.replay();
+    assert.deepEqual(replayed.flatMap(figuresIn), [], 'the replay into a reopened panel');
+    assert.deepEqual(posted.flatMap(figuresIn), [], 'what the host posts as each side finishes');
+    assert.deepEqual(
+      replayed.map((m) => m.type),
+      ['comparisonStarted', 'comparisonDelta', 'comparisonSideDone', 'comparisonSideDone'],
+    );
+  });
+});
+
+describe('pending comparisons reveal the figures with the vote', () => {
+  it("keeps each side's cost, tokens and latency for the reveal, copies only, until the comparison ends", () => {
+    const store = new PendingComparisons();
+    store.start(started('c1'), true);
+    assert.deepEqual(store.figures('c1'), { a: null, b: null }, 'nothing finished yet');
+    store.update(done('c1', 'a'), true);
+    const kept = store.figures('c1');
+    assert.deepEqual(kept, { a: figures('a'), b: null });
+    if (kept?.a) kept.a.costUsd = 99;
+    store.update(done('c1', 'b'), false);
+    assert.deepEqual(store.figures('c1'), { a: figures('a'), b: figures('b') });
+    assert.equal(store.figures('ghost'), undefined);
+    store.end('c1');
+    assert.equal(store.figures('c1'), undefined, 'a voted comparison keeps nothing');
+  });
+
+  it('tells which side was faster, without numbers, with the side that finished second; within 10 % is the same', () => {
+    const store = new PendingComparisons();
+    store.start(started('c1'), true);
+    assert.deepEqual(store.update(done('c1', 'b', { totalMs: 1840 }), true), shownDone('c1', 'b'));
+    assert.deepEqual(store.update(done('c1', 'a', { totalMs: 2310 }), true), shownDone('c1', 'a', { faster: 'b' }));
+    store.start(started('c2'), true);
+    store.update(done('c2', 'a', { totalMs: 1000 }), true);
+    assert.deepEqual(store.update(done('c2', 'b', { totalMs: 1100 }), true), shownDone('c2', 'b', { faster: 'same' }));
+    assert.deepEqual(
+      store.replay().filter((m) => m.type === 'comparisonSideDone'),
+      [shownDone('c1', 'a', { faster: 'b' }), shownDone('c1', 'b'), shownDone('c2', 'a'), shownDone('c2', 'b', { faster: 'same' })],
+    );
+  });
+
+  it('says nothing about speed when a side failed, and the failure still reaches the card', () => {
+    const store = new PendingComparisons();
+    store.start(started('c1'), true);
+    store.update(done('c1', 'a', { totalMs: 200 }), true);
+    const error = 'Side B failed (timed out); see the Switchboard log for details.';
+    assert.deepEqual(store.update(done('c1', 'b', { error }), true), shownDone('c1', 'b', { error }));
+  });
+
+  it('blinds a finished side even for a comparison it does not keep', () => {
+    const store = new PendingComparisons();
+    assert.deepEqual(store.update(done('ghost', 'a'), true), shownDone('ghost', 'a'));
   });
 });
 
