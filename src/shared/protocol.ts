@@ -79,6 +79,8 @@ export interface AnswerMeta {
   totalMs: number;
   /** The user stopped the answer: the text is incomplete. */
   stopped: boolean;
+  /** `usage` and `costUsd` are estimates: the answer ended (stopped) before the provider reported its usage. */
+  estimated?: true;
 }
 
 /** A button under an error that runs one of the allow-listed commands. */

@@ -113,6 +113,21 @@ describe('chat panel in a real VS Code (stand-in providers)', function () {
     shots.push(...(await screenshotBothThemes(vs, 'chat-stopped', () => chatFrame(vs))));
   });
 
+  it('a stopped answer shows the estimated cost of what it spent in the footer, not $0', async () => {
+    // Anthropic reports the input tokens in message_start; the output is counted from the streamed text.
+    anthropic.script({ usage: { input_tokens: 1500 }, fault: { type: 'drip', intervalMs: 40 } });
+    const turn = await ask('Count to a million, slowly.');
+    await turn.locator('.answer .markdown', { hasText: 'drip drip' }).waitFor({ timeout: 30_000 });
+    await frame.locator('button.stop').click();
+    await turn.locator('.answer-meta .meta-stopped').waitFor({ timeout: 15_000 });
+    const cost = await turn.locator('.meta-cost').innerText();
+    assert.match(cost, /^~\$0\.00\d+ \(estimated\)$/, cost);
+    assert.notEqual(cost, '~$0 (estimated)');
+    const stats = (await turn.locator('.meta-stats').innerText()).replace(/\s+/g, ' ');
+    assert.match(stats, /~1\.5k in · ~\d+ out/, stats);
+    shots.push(...(await screenshotBothThemes(vs, 'chat-stopped-estimated', () => chatFrame(vs))));
+  });
+
   it('falls back when the first model is overloaded (529) and shows "… overloaded → …"', async () => {
     anthropic.script({ fault: { type: 'status', status: 529 } });
     openai.script({ text: 'Answer from the fallback model.', usage: { prompt_tokens: 900, completion_tokens: 6 } });

@@ -7,6 +7,23 @@ import { StreamingMarkdownView } from './markdown';
 
 export type TurnState = 'waiting' | 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
 
+/** The answer's tokens as the footer shows them: `1.2k in · 40 out`, or `~1.5k in · ~120 out` when estimated. */
+export function tokensText(meta: Pick<AnswerMeta, 'usage' | 'estimated'>): string {
+  const about = meta.estimated ? '~' : '';
+  return `${about}${formatTokens(meta.usage.inputTokens)} in · ${about}${formatTokens(meta.usage.outputTokens)} out`;
+}
+
+/** The answer's cost as the footer shows it: `$0.0014`, `free`, or `~$0.0004 (estimated)`. */
+export function costText(meta: Pick<AnswerMeta, 'costUsd' | 'tier' | 'estimated'>): string {
+  const cost = formatCost(meta.costUsd, meta.tier);
+  return meta.estimated && meta.costUsd !== null ? `~${cost} (estimated)` : cost;
+}
+
+/** The spend in one line: `stopped · ~1.5k in · ~120 out · ~$0.0004 (estimated)`. */
+export function spendText(meta: Pick<AnswerMeta, 'usage' | 'costUsd' | 'tier' | 'estimated' | 'stopped'>): string {
+  return [...(meta.stopped ? ['stopped'] : []), tokensText(meta), costText(meta)].join(' · ');
+}
+
 type Post = (message: ChatWebviewMessage) => void;
 
 export class TurnView {
@@ -200,17 +217,22 @@ export class TurnView {
       { class: 'meta-line' },
       h('span', { class: 'meta-model' }, meta.modelLabel),
       h('span', { class: `tier tier-${meta.tier}`, title: `${meta.tier} tier, ${meta.provider}` }, meta.tier),
-      h('span', { class: 'meta-cost', title: 'Cost of this answer' }, formatCost(meta.costUsd, meta.tier)),
+      h(
+        'span',
+        {
+          class: 'meta-cost',
+          title: meta.estimated
+            ? `Estimated cost of this answer (${spendText(meta)}): it ended before the provider reported its usage`
+            : 'Cost of this answer',
+        },
+        costText(meta),
+      ),
       meta.stopped ? h('span', { class: 'meta-stopped' }, 'stopped') : null,
     );
     const stats = h(
       'div',
       { class: 'meta-stats' },
-      h(
-        'span',
-        { title: 'Input tokens · output tokens' },
-        `${formatTokens(usage.inputTokens)} in · ${formatTokens(usage.outputTokens)} out`,
-      ),
+      h('span', { title: meta.estimated ? 'Input tokens · output tokens (estimated)' : 'Input tokens · output tokens' }, tokensText(meta)),
       usage.cacheReadTokens > 0
         ? h('span', { title: 'Input tokens read from the prompt cache' }, `${formatTokens(usage.cacheReadTokens)} cached`)
         : null,

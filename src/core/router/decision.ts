@@ -7,7 +7,7 @@ import type { PriceTable } from '../cost/price';
 import { BUNDLED_PRICES, costOfUsage, priceOf } from '../cost/price';
 import { dayKeyOf } from '../cost/calendar';
 import type { CandidateSource, Decision } from './route';
-import type { Hop, RunResult } from './execute';
+import type { Hop, PartialSpend, RunResult } from './execute';
 import { RoutedRunError } from './execute';
 
 export const RECORD_VERSION = 1;
@@ -43,11 +43,17 @@ export interface DecisionRecord {
   candidates: CandidateSummary[];
   /** The router's first choice. */
   chosen: ModelSummary | null;
-  /** The model that actually answered, after any hops; null when none did. */
+  /** The model that actually answered (or streamed part of an answer before failing), after any hops; null when none did. */
   answeredBy: ModelSummary | null;
   hops: Pick<Hop, 'from' | 'to' | 'kind' | 'text'>[];
-  /** The provider's usage report (inputTokens excludes cached tokens). */
+  /** The provider's usage report (inputTokens excludes cached tokens); estimated when `usageEstimated`. */
   usage: Usage | null;
+  /**
+   * The request was stopped or failed after it was sent, before the provider's final usage report: `usage`
+   * is the input it reported (else the request's estimated prompt tokens) and the output counted from the
+   * streamed text, and `costUsd` is priced from that.
+   */
+  usageEstimated?: true;
   /** null when the model's price is unknown. */
   costUsd: number | null;
   estimatedCostUsd: number | null;
@@ -101,17 +107,25 @@ export interface RecordInput {
   prices?: PriceTable;
 }
 
-/** Builds the ledger line for a finished (or failed, or aborted) request. Cost comes from the usage the provider reported. */
+/**
+ * Builds the ledger line for a finished (or failed, or aborted) request. Cost comes from the usage the
+ * provider reported; a request stopped or failed after it was sent is priced from an estimate of what it spent.
+ */
 export function buildDecisionRecord(input: RecordInput): DecisionRecord {
   const { decision, settings, run } = input;
   const result = run !== undefined && !(run instanceof Error) ? run : undefined;
   const error = run instanceof Error ? run : undefined;
-  const answered = result?.model ?? null;
+  const routedError = error instanceof RoutedRunError ? error : undefined;
   const final = result?.final ?? null;
+  // The provider's own report when the stream ended normally; else an estimate when the request was sent.
+  const reported = final !== null && final.stopReason !== 'aborted' ? final.usage : null;
+  const partial = reported === null ? (result?.partial ?? routedError?.partial) : undefined;
+  const usage = reported ?? (partial ? estimatedUsage(partial, decision.promptTokens) : (final?.usage ?? null));
+  const answered = result?.model ?? (routedError?.partial ? routedError.model : null);
   let costUsd: number | null = 0;
-  if (answered !== null && final !== null) {
+  if (answered !== null && usage !== null) {
     const price = priceOf(answered, isLocalModel(answered, settings.endpoints), input.prices ?? BUNDLED_PRICES);
-    costUsd = price === null ? null : roundMicro(costOfUsage(final.usage, price));
+    costUsd = price === null ? null : roundMicro(costOfUsage(usage, price));
   }
   const hops = result?.hops ?? (error instanceof RoutedRunError ? error.hops : []);
   const outcome: Outcome =
@@ -137,7 +151,8 @@ export function buildDecisionRecord(input: RecordInput): DecisionRecord {
     chosen: decision.chosen === null ? null : summariseModel(decision.chosen, settings),
     answeredBy: answered === null ? null : summariseModel(answered, settings),
     hops: hops.map((h) => ({ from: h.from, to: h.to, kind: h.kind, text: h.text })),
-    usage: final?.usage ?? null,
+    usage,
+    ...(partial && { usageEstimated: true as const }),
     costUsd,
     estimatedCostUsd: decision.estimatedCostUsd,
     ttftMs: result?.ttftMs ?? null,
@@ -174,6 +189,18 @@ export function buildOutcomeUpdate(
     task: of.task,
     workspace: of.workspace,
     model: of.answeredBy?.id ?? null,
+  };
+}
+
+/** What a stopped or failed request spent: the input the provider reported (else the request's estimate), and the output counted so far. */
+function estimatedUsage(partial: PartialSpend, promptTokens: number): Usage {
+  const r = partial.reported;
+  const reportedInput = r !== null && r.inputTokens + r.cacheReadTokens + r.cacheWriteTokens > 0;
+  return {
+    inputTokens: reportedInput ? r.inputTokens : Math.max(0, Math.round(promptTokens)),
+    outputTokens: Math.max(r?.outputTokens ?? 0, partial.outputTokens),
+    cacheReadTokens: reportedInput ? r.cacheReadTokens : 0,
+    cacheWriteTokens: reportedInput ? r.cacheWriteTokens : 0,
   };
 }
 

@@ -5,7 +5,8 @@
 // stream completes, so a failure mid-stream still moves on. Abort is silent: the stream ends with `aborted: true`.
 import type { Clock } from '../ports';
 import { systemClock } from '../ports';
-import type { FinalRecord, Message, ModelRef } from '../types';
+import type { FinalRecord, Message, ModelRef, Usage } from '../types';
+import { estimateTokens } from '../prompt/context';
 import type { ModelProvider, ProviderErrorKind } from '../providers/provider';
 import { ProviderError, isProviderError, retriableKind } from '../providers/provider';
 import type { HealthRecorder } from './health';
@@ -33,11 +34,24 @@ export interface Hop {
   keyWithheld?: true;
 }
 
+/**
+ * What a request had cost when it ended without the provider's final usage report (stopped, or failed
+ * after text came): the ledger prices it as an estimate, since the tokens were sent and streamed all the same.
+ */
+export interface PartialSpend {
+  /** Usage the provider reported before the end (Anthropic's message_start carries the input tokens); null when none came. */
+  reported: Usage | null;
+  /** Output tokens counted from the text the model streamed (shown or held) before the end. */
+  outputTokens: number;
+}
+
 export interface RunResult {
   /** The model that answered (on abort: the one that was streaming). */
   model: ModelRef;
   /** The provider's final record; null when aborted before one arrived. */
   final: FinalRecord | null;
+  /** On abort once the request was sent: what was spent so far (absent when nothing had been sent). */
+  partial?: PartialSpend;
   hops: Hop[];
   aborted: boolean;
   /** Milliseconds from the call to the answer's first text, across hops (buffered: the answering model's); null if none. */
@@ -59,6 +73,8 @@ export class RoutedRunError extends Error {
   /** The model whose failure ended the run (null when no candidate could even be tried). */
   readonly model: ModelRef | null;
   readonly kind: HopKind | 'noCandidate' | 'internal';
+  /** The failing model had streamed text before it failed: what that had cost (absent when nothing came). */
+  readonly partial?: PartialSpend;
 
   constructor(init: {
     message: string;
@@ -67,6 +83,7 @@ export class RoutedRunError extends Error {
     model: ModelRef | null;
     kind: RoutedRunError['kind'];
     cause?: unknown;
+    partial?: PartialSpend;
   }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'RoutedRunError';
@@ -74,6 +91,7 @@ export class RoutedRunError extends Error {
     this.outputStarted = init.outputStarted;
     this.model = init.model;
     this.kind = init.kind;
+    if (init.partial) this.partial = init.partial;
   }
 }
 
@@ -116,11 +134,12 @@ async function* run(
   }
   const hops: Hop[] = [];
   let firstTextAt: number | null = null;
-  const result = (model: ModelRef, final: FinalRecord | null, aborted: boolean): RoutedChunk => ({
+  const result = (model: ModelRef, final: FinalRecord | null, aborted: boolean, partial?: PartialSpend): RoutedChunk => ({
     type: 'done',
     result: {
       model,
       final,
+      ...(partial && { partial }),
       hops,
       aborted,
       ttftMs: firstTextAt === null ? null : firstTextAt - startedAt,
@@ -170,7 +189,15 @@ async function* run(
     };
     let settled = false;
     let final: FinalRecord | null = null;
+    // What this model was sent and streamed, for the cost of a stop or a failure after text came.
+    let sent = false;
+    const streamed: string[] = [];
+    const spent = (): PartialSpend => ({
+      reported: final?.usage ?? null,
+      outputTokens: estimateTokens(streamed.join('')),
+    });
     try {
+      sent = !signal.aborted;
       const stream =
         call.kind === 'chat'
           ? provider.streamChat(
@@ -192,6 +219,7 @@ async function* run(
       for await (const chunk of stream) {
         if (chunk.type === 'text') {
           if (chunk.text.length === 0) continue;
+          streamed.push(chunk.text);
           if (buffered) {
             heldFirstAt ??= clock.monotonic();
             held += chunk.text;
@@ -211,7 +239,7 @@ async function* run(
         settled = true;
         hooks.health?.recordAbandoned(model.id);
         yield* release();
-        yield result(model, final, true);
+        yield result(model, final, true, sent ? spent() : undefined);
         return;
       }
       if (final === null) {
@@ -233,9 +261,11 @@ async function* run(
       if (signal.aborted) {
         hooks.health?.recordAbandoned(model.id);
         yield* release();
-        yield result(model, final, true);
+        yield result(model, final, true, sent ? spent() : undefined);
         return;
       }
+      // Text had come before the failure: the request was sent and answered in part, so it cost something.
+      const partial = streamed.length > 0 ? spent() : undefined;
       if (!isProviderError(e)) {
         hooks.health?.recordAbandoned(model.id);
         throw new RoutedRunError({
@@ -245,12 +275,13 @@ async function* run(
           model,
           kind: 'internal',
           cause: e,
+          ...(partial && { partial }),
         });
       }
       hooks.health?.recordFailure(model.id, e);
       // Held text was never shown: only the kind decides, and the partial answer is dropped.
       const retriable = buffered ? retriableKind(e.kind) : e.retriable;
-      if (outputStarted || !retriable) throw failure(e, hops, outputStarted, model);
+      if (outputStarted || !retriable) throw failure(e, hops, outputStarted, model, partial);
       yield hop(hops, hooks, model, next, e.kind, e.message, e.retryAfterMs, e.afterOutput, e.keyWithheld);
     } finally {
       // The consumer stopped reading mid-stream: neither a success nor a failure.
@@ -294,7 +325,7 @@ function hop(
   return { type: 'hop', hop: h };
 }
 
-function failure(e: ProviderError, hops: Hop[], outputStarted: boolean, model: ModelRef): RoutedRunError {
+function failure(e: ProviderError, hops: Hop[], outputStarted: boolean, model: ModelRef, partial?: PartialSpend): RoutedRunError {
   const where = outputStarted ? ' after the answer had started' : '';
   const tried = hops.length > 0 ? ` (after ${hops.map((h) => h.text).join('; ')})` : '';
   return new RoutedRunError({
@@ -304,6 +335,7 @@ function failure(e: ProviderError, hops: Hop[], outputStarted: boolean, model: M
     model,
     kind: e.kind,
     cause: e,
+    ...(partial && { partial }),
   });
 }
 

@@ -91,6 +91,7 @@ export function buildAnswerMeta(input: AnswerMetaInput): AnswerMeta {
     ttftMs: record.ttftMs,
     totalMs: record.totalMs ?? 0,
     stopped: record.outcome === 'aborted',
+    ...(record.usageEstimated && { estimated: true as const }),
   };
 }
 

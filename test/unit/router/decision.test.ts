@@ -5,6 +5,7 @@ import { RoutedRunError } from '../../../src/core/router/execute';
 import { routeRequest } from '../../../src/core/router/route';
 import { dayKeyOf } from '../../../src/core/cost/calendar';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings/schema';
+import { ZERO_USAGE } from '../../../src/core/types';
 
 const AT = new Date(2026, 10, 25, 9, 30).getTime();
 
@@ -77,6 +78,72 @@ describe('buildDecisionRecord', () => {
       reason: 'frontier model for a hard question',
     });
     assert.doesNotThrow(() => JSON.parse(JSON.stringify(r)));
+  });
+
+  describe('a stopped or failed request is priced from what it spent', () => {
+    const sol = decision.fallbacks[0];
+    const aborted = (partial: RunResult['partial']): RunResult => ({
+      model: sol,
+      final: { model: 'gpt-6.1-sol', usage: { ...ZERO_USAGE }, ttftMs: 300, totalMs: 4000, stopReason: 'aborted' },
+      ...(partial && { partial }),
+      hops: [],
+      aborted: true,
+      ttftMs: 300,
+      totalMs: 4000,
+    });
+
+    it('a stop mid-stream: the estimated prompt tokens and the output so far, priced and marked estimated', () => {
+      const r = buildDecisionRecord({
+        decision,
+        settings: DEFAULT_SETTINGS,
+        run: aborted({ reported: { ...ZERO_USAGE }, outputTokens: 120 }),
+      });
+      assert.equal(r.outcome, 'aborted');
+      assert.deepEqual(r.usage, { inputTokens: 3000, outputTokens: 120, cacheReadTokens: 0, cacheWriteTokens: 0 });
+      assert.equal(r.usageEstimated, true);
+      // gpt-6.1-sol: 3,000×$2 + 120×$10 per 1M
+      assert.equal(r.costUsd, 0.0072);
+      assert.equal(r.answeredBy?.id, 'gpt-6.1-sol');
+    });
+
+    it('the input the provider reported before the stop is used over the estimate', () => {
+      const reported = { inputTokens: 1000, outputTokens: 1, cacheReadTokens: 2000, cacheWriteTokens: 0 };
+      const r = buildDecisionRecord({ decision, settings: DEFAULT_SETTINGS, run: aborted({ reported, outputTokens: 120 }) });
+      assert.deepEqual(r.usage, { inputTokens: 1000, outputTokens: 120, cacheReadTokens: 2000, cacheWriteTokens: 0 });
+      assert.equal(r.usageEstimated, true);
+      // 1,000×$2 + 2,000×$0.10 + 120×$10 per 1M
+      assert.equal(r.costUsd, 0.0034);
+    });
+
+    it('a failure after text started: the model that streamed, the estimate, priced and marked estimated', () => {
+      const error = new RoutedRunError({
+        message: 'gpt-6.1-sol unreachable after the answer had started: reset',
+        hops: [],
+        outputStarted: true,
+        model: sol,
+        kind: 'network',
+        partial: { reported: null, outputTokens: 40 },
+      });
+      const r = buildDecisionRecord({ decision, settings: DEFAULT_SETTINGS, run: error });
+      assert.equal(r.outcome, 'error');
+      assert.equal(r.answeredBy?.id, 'gpt-6.1-sol');
+      assert.deepEqual(r.usage, { inputTokens: 3000, outputTokens: 40, cacheReadTokens: 0, cacheWriteTokens: 0 });
+      assert.equal(r.usageEstimated, true);
+      // 3,000×$2 + 40×$10 per 1M
+      assert.equal(r.costUsd, 0.0064);
+    });
+
+    it('a failure before anything was sent, or a stop before it, stays $0 and is not marked estimated', () => {
+      const refused = new RoutedRunError({ message: 'no key', hops: [], outputStarted: false, model: sol, kind: 'auth' });
+      for (const run of [refused, aborted(undefined), { ...aborted(undefined), final: null }]) {
+        const r = buildDecisionRecord({ decision, settings: DEFAULT_SETTINGS, run });
+        assert.equal(r.costUsd, 0);
+        assert.equal(r.usageEstimated, undefined);
+      }
+      const none = buildDecisionRecord({ decision, settings: DEFAULT_SETTINGS, run: refused });
+      assert.equal(none.usage, null);
+      assert.equal(none.answeredBy, null);
+    });
   });
 
   it('marks errors and aborts, and completions as pending until accepted or rejected', () => {

@@ -8,6 +8,7 @@ import { RoutedRunError, runRouted } from '../../../src/core/router/execute';
 import { ModelHealth } from '../../../src/core/router/health';
 import type { Decision } from '../../../src/core/router/route';
 import { FakeClock } from './fixtures';
+import { estimateTokens } from '../../../src/core/prompt/context';
 
 const sonnet: ModelRef = {
   id: 'claude-sonnet-5-5',
@@ -283,6 +284,59 @@ describe('runRouted', () => {
     assert.equal(result?.final?.stopReason, 'aborted');
     assert.equal(o.calls.length, 0);
     assert.equal(health.availability('claude-sonnet-5-5').state, 'closed');
+  });
+
+  describe('what a stopped or failed request spent', () => {
+    it('a stop mid-stream carries the usage the provider reported and the streamed output, counted from the text', async () => {
+      const a = new ScriptedProvider('anthropic', {
+        'claude-sonnet-5-5': [{ text: 'The answer, streamed slowly' }, { waitForAbort: true }],
+      });
+      const ac = new AbortController();
+      let result: RunResult | undefined;
+      for await (const c of runRouted(decisionOf(sonnet), providers(a, a), chat, ac.signal, { health })) {
+        if (c.type === 'text') ac.abort();
+        else if (c.type === 'done') result = c.result;
+      }
+      assert.equal(result?.aborted, true);
+      assert.deepEqual(result?.partial, {
+        reported: { ...ZERO_USAGE, inputTokens: 10, outputTokens: 5 },
+        outputTokens: estimateTokens('The answer, streamed slowly'),
+      });
+    });
+
+    it('a buffered stop counts the held text too', async () => {
+      const a = new ScriptedProvider('anthropic', { 'claude-sonnet-5-5': [{ text: 'const x = 1;' }, { waitForAbort: true }] });
+      const ac = new AbortController();
+      let result: RunResult | undefined;
+      for await (const c of runRouted(decisionOf(sonnet), providers(a, a), chat, ac.signal, { health, output: 'buffered' })) {
+        if (c.type === 'held') ac.abort();
+        else if (c.type === 'done') result = c.result;
+      }
+      assert.equal(result?.partial?.outputTokens, estimateTokens('const x = 1;'));
+    });
+
+    it('a stop before the request was sent spent nothing', async () => {
+      const a = new ScriptedProvider('anthropic', {});
+      const ac = new AbortController();
+      ac.abort();
+      const r = await collect(runRouted(decisionOf(sonnet), providers(a, a), chat, ac.signal));
+      assert.equal(r.result?.aborted, true);
+      assert.equal(r.result?.partial, undefined);
+    });
+
+    it('a failure after text started carries the output counted so far (no usage came)', async () => {
+      const a = new ScriptedProvider('anthropic', { 'claude-sonnet-5-5': [{ text: 'The answer is' }, { fail: 'network' }] });
+      const r = await collect(runRouted(decisionOf(sonnet, sol), providers(a, a), chat, new AbortController().signal, { health }));
+      assert.ok(r.error instanceof RoutedRunError);
+      assert.deepEqual(r.error.partial, { reported: null, outputTokens: estimateTokens('The answer is') });
+    });
+
+    it('a failure before any text carries nothing', async () => {
+      const a = new ScriptedProvider('anthropic', { 'claude-sonnet-5-5': [{ fail: 'auth' }] });
+      const r = await collect(runRouted(decisionOf(sonnet), providers(a, a), chat, new AbortController().signal, { health }));
+      assert.ok(r.error instanceof RoutedRunError);
+      assert.equal(r.error.partial, undefined);
+    });
   });
 
   it('a provider that throws on abort (against its contract) still ends silently', async () => {

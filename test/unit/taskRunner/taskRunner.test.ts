@@ -243,6 +243,72 @@ describe('TaskRunner', () => {
       assert.equal(anthropic.requests.length, 0);
     });
 
+    describe('a stopped or failed answer costs what it spent, and counts in the spend', () => {
+      const chatRequest: TaskRequest = { ...request, task: 'chat', promptTokens: 1500 };
+      // Priced in settings: a loopback stand-in would otherwise count as a free local model.
+      const PRICES: Record<string, { input: number; output: number }> = {
+        'gpt-6-luna': { input: 1.25, output: 10 },
+        'claude-haiku-4-5': { input: 1, output: 5 },
+      };
+      const priced = (extra: Record<string, unknown> = {}): SettingsSnapshot =>
+        settingsFor({ models: DEFAULT_SETTINGS.models.map((m) => (PRICES[m.id] ? { ...m, price: PRICES[m.id] } : m)), ...extra });
+      async function stopAfterFirstText(settings: SettingsSnapshot): Promise<Extract<TaskEvent, { type: 'done' }>> {
+        const ac = new AbortController();
+        const events: TaskEvent[] = [];
+        for await (const e of realRunner().run(chatRequest, settings, ac.signal)) {
+          events.push(e);
+          if (e.type === 'text') ac.abort();
+        }
+        const last = events.at(-1)!;
+        assert.equal(last.type, 'done', last.type === 'failed' ? last.error.message : '');
+        return last as Extract<TaskEvent, { type: 'done' }>;
+      }
+
+      it('a chat stopped mid-stream records the estimated prompt and the output so far, priced, estimated, in the day spend', async () => {
+        openai.script({ fault: { type: 'drip', intervalMs: 20 } });
+        const done = await stopAfterFirstText(priced());
+        assert.equal(done.record.outcome, 'aborted');
+        assert.equal(done.record.answeredBy?.id, 'gpt-6-luna');
+        assert.equal(done.record.usageEstimated, true);
+        assert.equal(done.record.usage?.inputTokens, 1500, 'the request’s estimated prompt tokens');
+        assert.ok((done.record.usage?.outputTokens ?? 0) >= 1, 'the streamed text is counted');
+        assert.ok((done.record.costUsd ?? 0) > 0, `a nonzero cost, got ${done.record.costUsd}`);
+        assert.equal((await ledger.spend(now, 'ws-a')).workspaceDayUsd, done.record.costUsd);
+      });
+
+      it('a stop uses the input tokens Anthropic reported in message_start over the estimate', async () => {
+        anthropic.script({ usage: { input_tokens: 1234 }, fault: { type: 'drip', intervalMs: 20 } });
+        const done = await stopAfterFirstText(priced({ routes: { ...DEFAULT_SETTINGS.routes, chat: ['claude-haiku-4-5'] } }));
+        assert.equal(done.record.answeredBy?.id, 'claude-haiku-4-5');
+        assert.equal(done.record.usageEstimated, true);
+        assert.equal(done.record.usage?.inputTokens, 1234);
+        assert.ok((done.record.costUsd ?? 0) > 0);
+      });
+
+      it('a chat whose stream fails after text started is priced as an estimate and counted', async () => {
+        openai.script({ text: 'The answer is long', fault: { type: 'reset', afterTokens: 2 } });
+        const events = await collect(realRunner().run(chatRequest, priced(), new AbortController().signal));
+        const failed = events.at(-1) as Extract<TaskEvent, { type: 'failed' }>;
+        assert.equal(failed.type, 'failed');
+        assert.equal(failed.record.outcome, 'error');
+        assert.equal(failed.record.answeredBy?.id, 'gpt-6-luna');
+        assert.equal(failed.record.usageEstimated, true);
+        assert.equal(failed.record.usage?.inputTokens, 1500);
+        assert.ok((failed.record.costUsd ?? 0) > 0, `a nonzero cost, got ${failed.record.costUsd}`);
+        assert.equal((await ledger.spend(now, 'ws-a')).workspaceDayUsd, failed.record.costUsd);
+      });
+
+      it('a chat that failed before anything was sent (no key) stays $0', async () => {
+        ports.getApiKey = async () => undefined;
+        const events = await collect(realRunner().run(chatRequest, priced(), new AbortController().signal));
+        const failed = events.at(-1) as Extract<TaskEvent, { type: 'failed' }>;
+        assert.equal(failed.type, 'failed');
+        assert.equal(failed.record.costUsd, 0);
+        assert.equal(failed.record.usageEstimated, undefined);
+        assert.equal(openai.requests.length + anthropic.requests.length, 0);
+      });
+    });
+
     const silentFirst = [
       { first: 'OpenAI', route: ['gpt-6-luna', 'claude-haiku-4-5'], silent: () => openai, healthy: () => anthropic },
       { first: 'Anthropic', route: ['claude-haiku-4-5', 'gpt-6-luna'], silent: () => anthropic, healthy: () => openai },

@@ -6,6 +6,7 @@ import { RoutedRunError } from '../../../../src/core/router/execute';
 import { routeRequest } from '../../../../src/core/router/route';
 import { ProviderError } from '../../../../src/core/providers/provider';
 import { settingsWith } from '../../router/fixtures';
+import { costText, spendText, tokensText } from '../../../../webview/chat/turnView';
 
 const AT = new Date(2026, 10, 25, 9, 30).getTime();
 
@@ -116,6 +117,57 @@ describe('answer meta', () => {
     assert.equal(meta.costUsd, 0);
     assert.deepEqual(meta.usage, { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
     assert.match(meta.reasons[0], /^pinned by you/);
+  });
+
+  it('a stopped answer that had been sent shows its estimated spend: stopped · ~1.5k in · ~120 out · ~$… (estimated)', () => {
+    const haiku = decision.chosen!;
+    const asked = { ...decision, promptTokens: 1500 };
+    const run: RunResult = {
+      model: haiku,
+      final: null,
+      partial: { reported: null, outputTokens: 120 },
+      hops: [],
+      aborted: true,
+      ttftMs: 50,
+      totalMs: 4000,
+    };
+    const record = buildDecisionRecord({ decision: asked, settings, run });
+    const meta = buildAnswerMeta({ decision: asked, record, model: haiku });
+    assert.equal(meta.stopped, true);
+    assert.equal(meta.estimated, true);
+    assert.deepEqual(meta.usage, { inputTokens: 1500, outputTokens: 120, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    // 1,500 × $1 + 120 × $5 per 1M
+    assert.equal(meta.costUsd, 0.0021);
+    assert.equal(tokensText(meta), '~1.5k in · ~120 out');
+    assert.equal(costText(meta), '~$0.0021 (estimated)');
+    assert.equal(spendText(meta), 'stopped · ~1.5k in · ~120 out · ~$0.0021 (estimated)');
+  });
+
+  it('a reported answer’s footer has no estimate marks', () => {
+    const meta = buildAnswerMeta({
+      decision,
+      record: buildDecisionRecord({
+        decision,
+        settings,
+        run: {
+          model: decision.chosen!,
+          final: {
+            model: 'claude-haiku-4-5',
+            usage: { inputTokens: 1200, outputTokens: 40, cacheReadTokens: 0, cacheWriteTokens: 0 },
+            ttftMs: 50,
+            totalMs: 400,
+            stopReason: 'stop',
+          },
+          hops: [],
+          aborted: false,
+          ttftMs: 50,
+          totalMs: 400,
+        },
+      }),
+      model: decision.chosen!,
+    });
+    assert.equal(meta.estimated, undefined);
+    assert.equal(spendText(meta), '1.2k in · 40 out · $0.0014');
   });
 
   it('has no fallback for a hop with nothing left to try', () => {
