@@ -72,7 +72,7 @@ export function answerReasons(input: AnswerMetaInput): string[] {
     );
   }
   if (decision.budgetOverrideUsed) reasons.push('allowed past the budget once, as you asked');
-  if (decision.localOnly) reasons.push('local-only privacy: only models on this machine or network');
+  if (decision.localOnly) reasons.push('local-only privacy: only local models (Ollama, or a model declared local)');
   return reasons;
 }
 
