@@ -20,6 +20,7 @@ import { ProviderError } from '../../src/core/providers/provider';
 import type { ChatRequest } from '../../src/core/providers/provider';
 import type { Chunk, ModelRef } from '../../src/core/types';
 import type { AnswerMeta, ChatHostMessage } from '../../src/shared/protocol';
+import { MemoryMemento } from './helpers';
 
 type Script = { kind: 'text'; chunks: string[] } | { kind: 'overloaded' } | { kind: 'drip' };
 
@@ -129,20 +130,6 @@ class FakeWebview {
 
   dispose(): void {
     this.emitter.dispose();
-  }
-}
-
-class MemoryMemento implements vscode.Memento {
-  readonly values = new Map<string, unknown>();
-  keys(): readonly string[] {
-    return [...this.values.keys()];
-  }
-  get<T>(key: string, defaultValue?: T): T | undefined {
-    return (this.values.has(key) ? this.values.get(key) : defaultValue) as T | undefined;
-  }
-  update(key: string, value: unknown): Thenable<void> {
-    this.values.set(key, value);
-    return Promise.resolve();
   }
 }
 

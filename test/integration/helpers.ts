@@ -55,3 +55,18 @@ function findLogsRoot(): string | undefined {
   const userData = process.env.SWITCHBOARD_TEST_USER_DATA;
   return userData ? path.join(userData, 'logs') : undefined;
 }
+
+/** Workspace or global state kept in memory, for a host built by a test. */
+export class MemoryMemento implements vscode.Memento {
+  readonly values = new Map<string, unknown>();
+  keys(): readonly string[] {
+    return [...this.values.keys()];
+  }
+  get<T>(key: string, defaultValue?: T): T | undefined {
+    return (this.values.has(key) ? this.values.get(key) : defaultValue) as T | undefined;
+  }
+  update(key: string, value: unknown): Thenable<void> {
+    this.values.set(key, value);
+    return Promise.resolve();
+  }
+}

@@ -18,39 +18,10 @@ import type { Ports } from '../../src/core/ports';
 import type { ChatHostMessage } from '../../src/shared/protocol';
 import { startOpenAIStandin } from '../support/standins/openaiStandin';
 import type { OpenAIStandin } from '../support/standins/openaiStandin';
-import { readSwitchboardLog, routes, waitFor } from './helpers';
+import { FakeWebview } from '../support/fakeWebview';
+import { MemoryMemento, readSwitchboardLog, routes, waitFor } from './helpers';
 
 const RESERVED = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
-
-class FakeWebview {
-  readonly posted: ChatHostMessage[] = [];
-  private readonly emitter = new vscode.EventEmitter<unknown>();
-  readonly onDidReceiveMessage = this.emitter.event;
-  postMessage(message: ChatHostMessage): Thenable<boolean> {
-    this.posted.push(structuredClone(message));
-    return Promise.resolve(true);
-  }
-  receive(message: unknown): void {
-    this.emitter.fire(message);
-  }
-  dispose(): void {
-    this.emitter.dispose();
-  }
-}
-
-class MemoryMemento implements vscode.Memento {
-  private readonly values = new Map<string, unknown>();
-  keys(): readonly string[] {
-    return [...this.values.keys()];
-  }
-  get<T>(key: string, defaultValue?: T): T | undefined {
-    return (this.values.has(key) ? this.values.get(key) : defaultValue) as T | undefined;
-  }
-  update(key: string, value: unknown): Thenable<void> {
-    this.values.set(key, value);
-    return Promise.resolve();
-  }
-}
 
 describe('model ids that are reserved JavaScript names, in user settings', function () {
   this.timeout(60_000);
@@ -143,11 +114,11 @@ describe('model ids that are reserved JavaScript names, in user settings', funct
       showBudgetSignals: () => undefined,
       pickFiles: async () => [],
     });
-    const webview = new FakeWebview();
+    const webview = new FakeWebview<ChatHostMessage>();
     const attached = host.attach(webview);
     try {
-      webview.receive({ type: 'ready' });
-      webview.receive({ type: 'send', id: 'p1', text: 'Are you there?' });
+      webview.send({ type: 'ready' });
+      webview.send({ type: 'send', id: 'p1', text: 'Are you there?' });
       const end = await waitFor(
         async () =>
           webview.posted.find((m): m is Extract<ChatHostMessage, { type: 'answerEnd' }> => m.type === 'answerEnd' && m.id === 'p1'),
@@ -162,7 +133,6 @@ describe('model ids that are reserved JavaScript names, in user settings', funct
       attached.dispose();
       host.dispose();
       editor.dispose();
-      webview.dispose();
       changed.dispose();
     }
   });

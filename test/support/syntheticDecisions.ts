@@ -1,7 +1,7 @@
 // Decision records for router-panel tests and benchmarks: a hand-made builder and a seeded generator
 // of realistic ledgers (candidates dropped for real reasons, hops, usage priced from the table).
 import type { CandidateSummary, DecisionRecord, ModelSummary, OutcomeUpdateRecord } from '../../src/core/router/decision';
-import { RECORD_VERSION } from '../../src/core/router/decision';
+import { RECORD_VERSION, buildOutcomeUpdate } from '../../src/core/router/decision';
 import { seededRng } from '../../src/core/ratings/blinding';
 import type { Rng } from '../../src/core/ratings/blinding';
 import { costOfUsage, priceOf } from '../../src/core/cost/price';
@@ -38,17 +38,7 @@ export function makeDecision(overrides: Partial<DecisionRecord> & { id: string; 
 }
 
 export function makeOutcome(of: DecisionRecord, outcome: Outcome, time = of.time + 1000): OutcomeUpdateRecord {
-  return {
-    v: RECORD_VERSION,
-    type: 'outcome',
-    id: of.id,
-    time,
-    outcome,
-    day: of.day,
-    task: of.task,
-    workspace: of.workspace,
-    model: of.answeredBy?.id ?? null,
-  };
+  return buildOutcomeUpdate(of, outcome, time);
 }
 
 export const SYNTHETIC_WORKSPACES: readonly (string | null)[] = ['/home/dev/shop', '/home/dev/infra', '/home/dev/notes', null];

@@ -60,12 +60,6 @@ function renderTokens(tokens: Token[]): DocumentFragment {
   return fragment;
 }
 
-/** Renders finished markdown at once (a short text; answers go through StreamingMarkdownView). */
-export function renderMarkdown(source: string): DocumentFragment {
-  beginHighlightSlice();
-  return renderTokens(markdown.lexer(source));
-}
-
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
 
 /** A fenced code block whose closing fence has not arrived yet. */

@@ -31,15 +31,8 @@ export interface DayAggregate {
   byTask: Record<string, Bucket>;
 }
 
-export interface LedgerTotals {
-  costUsd: number;
-  requests: number;
-  unpriced: number;
-  tokens: TokenCounts;
-  byTier: Record<string, Bucket>;
-  byModel: Record<string, ModelBucket>;
-  byWorkspace: Record<string, Bucket>;
-  byTask: Record<string, Bucket>;
+/** The days of a range added up, with each day kept for charts. */
+export interface LedgerTotals extends DayAggregate {
   /** Per day in range, for charts of cost over time. */
   days: Record<string, DayAggregate>;
 }

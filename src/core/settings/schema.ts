@@ -143,6 +143,19 @@ const noStricterThanNone = (candidate: unknown, base: unknown): boolean => {
   return candidate > 0 && candidate <= base;
 };
 
+/** A budget in US dollars (per request, day or month): 0 means no limit; a workspace may only make it stricter. */
+function usdBudget(): SettingSpec<typeof usdCap> {
+  return setting({
+    schema: usdCap,
+    default: 0,
+    scope: 'window',
+    merge: 'replace',
+    untrusted: 'tightenOnly',
+    atLeastAsStrict: noStricterThanNone,
+    fix: 'set a number of US dollars, or 0 for no limit',
+  });
+}
+
 // A dotted key nests in the snapshot: `budget.perDayUsd` is `snapshot.budget.perDayUsd`.
 export const SETTING_SPECS = {
   models: setting({
@@ -175,33 +188,9 @@ export const SETTING_SPECS = {
     fix: 'use { "mode": "auto" | "never" | "always", "threshold": 0…1, "models": [model ids] }',
   }),
   // Budgets in USD; 0 means no limit.
-  'budget.perRequestUsd': setting({
-    schema: usdCap,
-    default: 0,
-    scope: 'window',
-    merge: 'replace',
-    untrusted: 'tightenOnly',
-    atLeastAsStrict: noStricterThanNone,
-    fix: 'set a number of US dollars, or 0 for no limit',
-  }),
-  'budget.perDayUsd': setting({
-    schema: usdCap,
-    default: 0,
-    scope: 'window',
-    merge: 'replace',
-    untrusted: 'tightenOnly',
-    atLeastAsStrict: noStricterThanNone,
-    fix: 'set a number of US dollars, or 0 for no limit',
-  }),
-  'budget.perMonthUsd': setting({
-    schema: usdCap,
-    default: 0,
-    scope: 'window',
-    merge: 'replace',
-    untrusted: 'tightenOnly',
-    atLeastAsStrict: noStricterThanNone,
-    fix: 'set a number of US dollars, or 0 for no limit',
-  }),
+  'budget.perRequestUsd': usdBudget(),
+  'budget.perDayUsd': usdBudget(),
+  'budget.perMonthUsd': usdBudget(),
   // Most a model's typical (p50) time to first token may be, per task; 0 means no limit.
   latencyBudgetMs: setting({
     schema: latencySchema,

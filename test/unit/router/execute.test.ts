@@ -464,18 +464,7 @@ describe('runRouted', () => {
         throw new Error('unused');
       },
     };
-    const fast: ModelProvider = {
-      kind: 'openai',
-      async *streamChat() {
-        clock.advance(150);
-        yield { type: 'text', text: 'hi' };
-        clock.advance(50);
-        yield { type: 'done', final: final('gpt-6.1-sol') };
-      },
-      streamFim: () => {
-        throw new Error('unused');
-      },
-    };
+    const fast = answersAfter150ms(clock, 'hi');
     const r = await collect(
       runRouted(decisionOf(sonnet, sol), (m) => (m.provider === 'anthropic' ? slow : fast), chat, new AbortController().signal, { clock }),
     );
@@ -585,18 +574,7 @@ describe('runRouted', () => {
           throw new Error('unused');
         },
       };
-      const fast: ModelProvider = {
-        kind: 'openai',
-        async *streamChat() {
-          clock.advance(150);
-          yield { type: 'text', text: 'whole' };
-          clock.advance(50);
-          yield { type: 'done', final: final('gpt-6.1-sol') };
-        },
-        streamFim: () => {
-          throw new Error('unused');
-        },
-      };
+      const fast = answersAfter150ms(clock, 'whole');
       const r = await collect(
         runRouted(decisionOf(sonnet, sol), (m) => (m.provider === 'anthropic' ? broken : fast), chat, new AbortController().signal, {
           clock,
@@ -627,3 +605,19 @@ describe('runRouted', () => {
     });
   });
 });
+
+/** gpt-6.1-sol answering `text` 150 ms after the call and ending 50 ms later, on the test's clock. */
+function answersAfter150ms(clock: { advance(ms: number): void }, text: string): ModelProvider {
+  return {
+    kind: 'openai',
+    async *streamChat() {
+      clock.advance(150);
+      yield { type: 'text', text };
+      clock.advance(50);
+      yield { type: 'done', final: final('gpt-6.1-sol') };
+    },
+    streamFim: () => {
+      throw new Error('unused');
+    },
+  };
+}
