@@ -16,6 +16,9 @@ if (!fs.existsSync(userSettings)) {
   // A first start without VS Code's own chat panel beside Switchboard's, and without tips or update checks.
   const quiet = {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'workbench.startupEditor': 'none',
+    // The copy lives inside this repository's .tools/: without this, git offers to open the repository itself.
+    'git.openRepositoryInParentFolders': 'never',
     'workbench.tips.enabled': false,
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
